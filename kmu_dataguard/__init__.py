@@ -1,0 +1,1 @@
+"""kmu-dataguard: a master-data quality gate for KMU workflows."""

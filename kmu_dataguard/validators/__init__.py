@@ -1,0 +1,1 @@
+"""Custom Great Expectations expectations for master data (IBAN, VAT ID, ...)."""
