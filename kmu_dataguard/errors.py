@@ -66,7 +66,7 @@ class EngineError(ValidationUnavailable):
     """The validation engine failed while running a suite."""
 
 
-class GateBlocked(Exception):  # noqa: N818 - the name says what happened, not that it is an error
+class GateBlocked(Exception):
     """Raised by ``GateResult.raise_for_verdict()`` when a gate did not pass.
 
     ``exit_code`` is 1 when the data failed a blocking expectation and 3 when something could not

@@ -1,0 +1,26 @@
+# The few commands people type. `make demo` and `make test` are the README's quick start.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/dataguard: pyproject.toml
+	$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: install python3-venv (apt-get install python3-venv)"; exit 2; }
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+demo: $(BIN)/dataguard
+	$(BIN)/dataguard demo --dir dataguard-demo
+
+test: $(BIN)/dataguard
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(BIN)/dataguard
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) dataguard-demo .pytest_cache

@@ -1,0 +1,3 @@
+from kmu_dataguard.cli import run
+
+run()

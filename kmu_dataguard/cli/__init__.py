@@ -1,0 +1,70 @@
+"""The ``dataguard`` command line: a thin layer over the library.
+
+Commands return an exit code; :func:`main` is the one place that turns errors into exit codes
+(see :mod:`kmu_dataguard.exit_codes`) and exits. Heavy libraries are imported inside commands so
+``dataguard --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from kmu_dataguard.cli.check import check
+from kmu_dataguard.cli.demo import demo
+from kmu_dataguard.cli.gate import gate
+from kmu_dataguard.cli.suites import suites
+from kmu_dataguard.errors import DataguardError
+from kmu_dataguard.exit_codes import ExitCode
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kmu-dataguard", prog_name="dataguard")
+@click.option("-v", "--verbose", count=True, help="Log progress to stderr (-vv for debug).")
+def cli(verbose: int) -> None:
+    """kmu-dataguard: block automated workflows when master data is not fit.
+
+    \b
+    Exit codes: 0 pass (warnings allowed), 1 blocked (data failed a blocking
+    expectation), 2 usage or configuration error, 3 could not validate.
+    """
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, stream=sys.stderr, format="dataguard: %(message)s")
+
+
+for command in (gate, check, suites, demo):
+    cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return the exit code (never a traceback, never 1 for a crash)."""
+    try:
+        code = cli.main(args=argv, prog_name="dataguard", standalone_mode=False)
+    except click.exceptions.Exit as exc:  # --help, --version
+        return int(exc.exit_code)
+    except click.UsageError as exc:
+        exc.show()
+        return int(ExitCode.USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        return int(ExitCode.USAGE)
+    except click.Abort:
+        click.echo("dataguard: aborted; nothing was validated", err=True)
+        return int(ExitCode.UNAVAILABLE)
+    except DataguardError as exc:
+        click.echo(f"dataguard: error: {exc}", err=True)
+        return exc.exit_code
+    except Exception as exc:  # fail closed: an unexpected crash is "could not validate"
+        message = " ".join(str(exc).split())[:300]
+        click.echo(f"dataguard: unexpected error ({type(exc).__name__}): {message}", err=True)
+        return int(ExitCode.UNAVAILABLE)
+    return int(code or 0)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""``dataguard gate NAME``: run a configured gate before a workflow."""
+
+from __future__ import annotations
+
+import click
+
+from kmu_dataguard.cli.emit import emit_error, emit_result
+from kmu_dataguard.cli.options import fail_on_option, format_option, report_options
+from kmu_dataguard.errors import DataguardError
+
+
+@click.command()
+@click.argument("name")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default="dataguard.yml",
+    show_default=True,
+    help="The configuration file.",
+)
+@format_option
+@report_options
+@fail_on_option(None)
+def gate(
+    name: str,
+    config_path: str,
+    output_format: str,
+    report_dir: str | None,
+    max_keys: int | None,
+    fail_on: str | None,
+) -> int:
+    """Run the checks of gate NAME; exit 0 pass, 1 blocked, 2 usage, 3 could not validate."""
+    from kmu_dataguard.runner import run_gate
+
+    try:
+        result = run_gate(
+            name, config_path, fail_on=fail_on, report_dir=report_dir, max_keys=max_keys
+        )
+    except DataguardError as exc:
+        return emit_error(exc, output_format, gate=name)
+    return emit_result(result, output_format)

@@ -1,0 +1,308 @@
+"""``dataguard.yml``: the schema, strict loading and ``${ENV}`` interpolation.
+
+A configuration names *sources* (a file or an SQLAlchemy URL), *checks* (a table of a source
+validated with a suite, identified by a key column) and *gates* (named sets of checks that block
+a workflow). Every problem is a :class:`ConfigError` (exit 2) naming the file and the key path.
+
+Passwords belong in the environment (``url: postgresql://erp:${ERP_PASSWORD}@db/erp``); every
+value taken from the environment and every URL password is remembered in ``Config.secrets`` so
+that :func:`redact` can keep it out of messages.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from sqlalchemy.exc import ArgumentError
+
+from kmu_dataguard.errors import ConfigError
+
+__all__ = [
+    "CheckConfig",
+    "Config",
+    "GateConfig",
+    "SourceConfig",
+    "load_config",
+    "redact",
+    "url_passwords",
+]
+
+DEFAULT_CONFIG = "dataguard.yml"
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+_NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceConfig(_Strict):
+    """Where data lives: exactly one of ``path`` (a file) or ``url`` (SQLAlchemy)."""
+
+    path: str | None = None
+    url: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    @model_validator(mode="after")
+    def _one_location(self) -> SourceConfig:
+        if (self.path is None) == (self.url is None):
+            raise ValueError("give exactly one of 'path' (a file) or 'url' (a database)")
+        if self.url is not None and (self.encoding or self.delimiter):
+            raise ValueError("'encoding' and 'delimiter' apply to files, not to a 'url'")
+        return self
+
+    @property
+    def kind(self) -> Literal["file", "sql"]:
+        return "file" if self.path is not None else "sql"
+
+
+class CheckConfig(_Strict):
+    """One table of one source, validated with one suite; ``key`` identifies its records."""
+
+    source: str
+    suite: str
+    table: str | None = None
+    query: str | None = None
+    key: str | None = None
+
+    @model_validator(mode="after")
+    def _table_or_query(self) -> CheckConfig:
+        if self.table is not None and self.query is not None:
+            raise ValueError("give 'table' or 'query', not both")
+        return self
+
+
+class GateConfig(_Strict):
+    checks: list[str] = Field(min_length=1)
+    fail_on: Literal["critical", "warning"] = "critical"
+    description: str | None = None
+
+
+class Config(_Strict):
+    version: Literal[1] = 1
+    suites_dir: str | None = None
+    report_dir: str | None = None
+    sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    checks: dict[str, CheckConfig] = Field(default_factory=dict)
+    gates: dict[str, GateConfig] = Field(default_factory=dict)
+
+    # Set by load_config, never by the file.
+    _path: Path | None = PrivateAttr(default=None)
+    _secrets: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @property
+    def secrets(self) -> frozenset[str]:
+        """Values taken from the environment and URL passwords: never print these."""
+        return self._secrets | url_passwords(self)
+
+    @property
+    def base_dir(self) -> Path:
+        """Relative paths in the file are relative to the file's folder."""
+        return self.path.parent if self.path else Path.cwd()
+
+    def resolve_path(self, value: str) -> Path:
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else self.base_dir / p
+
+    def user_suite_dirs(self) -> list[Path]:
+        return [self.resolve_path(self.suites_dir)] if self.suites_dir else []
+
+    def gate(self, name: str) -> GateConfig:
+        try:
+            return self.gates[name]
+        except KeyError:
+            known = ", ".join(sorted(self.gates)) or "none"
+            raise ConfigError(
+                f"{self._file}: no gate named {name!r} (gates defined: {known})"
+            ) from None
+
+    @property
+    def _file(self) -> str:
+        return str(self.path) if self.path else DEFAULT_CONFIG
+
+
+def redact(text: str, secrets: frozenset[str] | set[str]) -> str:
+    """Replace every known secret in ``text`` by ``***`` (longest first)."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Read, interpolate and validate a configuration file; check every cross-reference."""
+    file = Path(path) if path is not None else Path(DEFAULT_CONFIG)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: configuration file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: cannot read configuration file ({exc})") from exc
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{file}:{where}: {problem}") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{file}: expected a mapping of keys at the top level")
+
+    secrets: set[str] = set()
+    data = _interpolate(raw, secrets, file, ())
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(redact(_describe_validation_error(file, exc), secrets)) from None
+    config._path = file.resolve()
+    config._secrets = frozenset(secrets)
+    _check_urls(config)
+    _check_references(config, file)
+    return config
+
+
+def _interpolate(value: Any, secrets: set[str], file: Path, where: tuple[str, ...]) -> Any:
+    if isinstance(value, dict):
+        return {k: _interpolate(v, secrets, file, (*where, str(k))) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_interpolate(v, secrets, file, (*where, str(i))) for i, v in enumerate(value)]
+    if not isinstance(value, str):
+        return value
+
+    def replace(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        found = os.environ.get(name)
+        if found is None:
+            if default is None:
+                raise ConfigError(
+                    f"{file}: {'.'.join(where)}: environment variable {name} is not set "
+                    f"(set it, or write ${{{name}:-default}})"
+                )
+            return default
+        secrets.add(found)
+        return found
+
+    return _ENV_REF.sub(replace, value)
+
+
+def url_passwords(config: Config) -> frozenset[str]:
+    """The passwords written into the sources' URLs (after interpolation)."""
+    from sqlalchemy.engine import make_url
+
+    found = set()
+    for source in config.sources.values():
+        if source.url is None:
+            continue
+        try:
+            password = make_url(source.url).password
+        except (ArgumentError, ValueError):
+            continue
+        if password:
+            found.add(str(password))
+    return frozenset(found)
+
+
+def _check_urls(config: Config) -> None:
+    from sqlalchemy.engine import make_url
+
+    for name, source in config.sources.items():
+        if source.url is None:
+            continue
+        try:
+            make_url(source.url)
+        except (ArgumentError, ValueError):
+            raise ConfigError(
+                f"{config.path}: sources.{name}.url: not a valid SQLAlchemy URL "
+                "(expected e.g. postgresql://user:${PASSWORD}@host/db or sqlite:///file.db)"
+            ) from None
+
+
+def _check_references(config: Config, file: Path) -> None:
+    from kmu_dataguard.suites import SuiteCatalog
+
+    catalog = SuiteCatalog(config.user_suite_dirs())
+    for name, check in config.checks.items():
+        if check.source not in config.sources:
+            known = ", ".join(sorted(config.sources)) or "none"
+            raise ConfigError(
+                f"{file}: checks.{name}.source: no source named {check.source!r} "
+                f"(sources defined: {known})"
+            )
+        if config.sources[check.source].kind == "sql" and not (check.table or check.query):
+            raise ConfigError(
+                f"{file}: checks.{name}: source {check.source!r} is a database; "
+                "say which 'table' (or 'query') to check"
+            )
+        if config.sources[check.source].kind == "file" and (check.table or check.query):
+            raise ConfigError(
+                f"{file}: checks.{name}: source {check.source!r} is a file; "
+                "'table' and 'query' apply to databases only"
+            )
+        if not catalog.has(check.suite):
+            known = ", ".join(catalog.names()) or "none"
+            raise ConfigError(
+                f"{file}: checks.{name}.suite: no suite named {check.suite!r} "
+                f"(suites available: {known})"
+            )
+    for name, gate in config.gates.items():
+        for i, check_name in enumerate(gate.checks):
+            if check_name not in config.checks:
+                known = ", ".join(sorted(config.checks)) or "none"
+                raise ConfigError(
+                    f"{file}: gates.{name}.checks.{i}: no check named {check_name!r} "
+                    f"(checks defined: {known})"
+                )
+    for section in ("sources", "checks", "gates"):
+        for name in getattr(config, section):
+            if not re.match(_NAME, name):
+                raise ConfigError(
+                    f"{file}: {section}.{name}: names may use letters, digits, '_', '-' and '.'"
+                )
+
+
+def _describe_validation_error(file: Path, exc: ValidationError) -> str:
+    errors = exc.errors()
+    first = errors[0]
+    loc = [str(p) for p in first["loc"]]
+    where = ".".join(loc) or "(top level)"
+    if first["type"] == "extra_forbidden":
+        parent = ".".join(loc[:-1])
+        allowed = _allowed_keys(loc[:-1])
+        hint = f"; expected one of: {', '.join(allowed)}" if allowed else ""
+        message = f"{where}: unknown key{(' in ' + parent) if parent else ''}{hint}"
+    elif first["type"] == "missing":
+        message = f"{where}: required key is missing"
+    else:
+        text = first["msg"].removeprefix("Value error, ")
+        got = first.get("input")
+        shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
+        message = f"{where}: {text}{shown}"
+    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+    return f"{file}: {message}{more}"
+
+
+def _allowed_keys(loc: list[str]) -> list[str]:
+    """The keys allowed at ``loc`` (e.g. ['checks', 'customers'] → CheckConfig's fields)."""
+    model: type[BaseModel] = Config
+    depth = 0
+    while depth < len(loc):
+        section = loc[depth]
+        nested = {"sources": SourceConfig, "checks": CheckConfig, "gates": GateConfig}
+        if model is Config and section in nested:
+            model = nested[section]
+            depth += 2  # skip the entry's own name
+            continue
+        return []
+    return list(model.model_fields)

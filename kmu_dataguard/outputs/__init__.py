@@ -1,0 +1,1 @@
+"""Renderers of a result for machines and terminals; one module per format."""

@@ -1,0 +1,1 @@
+"""Outputs for people: the HTML report for data stewards."""

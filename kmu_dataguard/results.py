@@ -1,0 +1,170 @@
+"""The result model: what a run found, independent of Great Expectations.
+
+The engine adapter fills these objects; the gate policy, the CLI renderers, the JSON output and
+the HTML report only read them. ``GateResult.to_dict()`` is the JSON document of schema v1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from kmu_dataguard.errors import GateBlocked
+from kmu_dataguard.exit_codes import ExitCode
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CheckResult",
+    "ExpectationOutcome",
+    "GateResult",
+    "RunError",
+    "Severity",
+    "Verdict",
+]
+
+SCHEMA_VERSION = 1
+
+
+class Severity(StrEnum):
+    """How much a failed expectation matters: ``critical`` blocks, ``warning`` is reported."""
+
+    CRITICAL = "critical"
+    WARNING = "warning"
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    WARN = "warn"
+    BLOCKED = "blocked"
+    ERROR = "error"
+
+
+@dataclass
+class ExpectationOutcome:
+    """One expectation of a suite, run on one check's table.
+
+    ``failing_keys`` holds the check's key value of every record that failed (all of them unless
+    ``failing_keys_truncated``); ``failing_values`` the offending value of the same records, for
+    the steward report only (it is never part of the JSON output). ``error`` is set when the
+    expectation could not be evaluated; such an outcome is never a pass.
+    """
+
+    id: str
+    type: str
+    column: str | None
+    severity: Severity
+    success: bool
+    unexpected_count: int = 0
+    unexpected_percent: float = 0.0
+    failing_keys: list[str] = field(default_factory=list)
+    failing_keys_truncated: bool = False
+    failing_values: list[Any] = field(default_factory=list)
+    error: str | None = None
+    observed_value: Any = None
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "column": self.column,
+            "severity": str(self.severity),
+            "success": self.success,
+            "unexpected_count": self.unexpected_count,
+            "unexpected_percent": round(self.unexpected_percent, 4),
+            "failing_keys": list(self.failing_keys),
+            "failing_keys_truncated": self.failing_keys_truncated,
+            "error": self.error,
+            "observed_value": self.observed_value,
+        }
+
+
+@dataclass
+class CheckResult:
+    """One check: a table read from a source and validated with one suite."""
+
+    name: str
+    source: str
+    suite: str
+    key: str | None
+    rows: int = 0
+    expectations: list[ExpectationOutcome] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    verdict: Verdict = Verdict.ERROR
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "source": self.source,
+            "suite": self.suite,
+            "key": self.key,
+            "rows": self.rows,
+            "verdict": str(self.verdict),
+            "expectations": [e.to_dict() for e in self.expectations],
+        }
+
+
+@dataclass(frozen=True)
+class RunError:
+    """Something that could not be validated; ``check`` is None for run-level errors."""
+
+    check: str | None
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"check": self.check, "message": self.message}
+
+
+@dataclass
+class GateResult:
+    """The outcome of ``run_gate`` / ``run_check``: verdict, exit code and every check."""
+
+    gate: str | None
+    verdict: Verdict
+    exit_code: ExitCode
+    started_at: datetime
+    duration_s: float
+    fail_on: Severity
+    checks: list[CheckResult] = field(default_factory=list)
+    errors: list[RunError] = field(default_factory=list)
+    report_path: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        """True when the workflow may run (pass, or warnings only)."""
+        return self.exit_code == ExitCode.PASS
+
+    def summary(self) -> str:
+        """One line for logs and exception messages."""
+        what = f"gate {self.gate!r}" if self.gate else "check"
+        failing = sum(
+            1 for c in self.checks for e in c.expectations if not e.success and e.error is None
+        )
+        parts = [f"{what}: {self.verdict.upper()} (exit {int(self.exit_code)})"]
+        if failing:
+            parts.append(f"{failing} expectation(s) failed")
+        if self.errors:
+            parts.append(f"{len(self.errors)} error(s): {self.errors[0].message}")
+        return "; ".join(parts)
+
+    def raise_for_verdict(self) -> GateResult:
+        """Raise :class:`GateBlocked` unless the workflow may run; return self otherwise."""
+        if not self.passed:
+            raise GateBlocked(self)
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "gate": self.gate,
+            "verdict": str(self.verdict),
+            "exit_code": int(self.exit_code),
+            "fail_on": str(self.fail_on),
+            "started_at": self.started_at.isoformat(timespec="seconds"),
+            "duration_s": round(self.duration_s, 3),
+            "checks": [c.to_dict() for c in self.checks],
+            "errors": [e.to_dict() for e in self.errors],
+        }

@@ -1,0 +1,184 @@
+"""Run gates and ad-hoc checks: read each check's table, validate it, decide the verdict.
+
+Configuration problems raise :class:`ConfigError` before anything is read. Everything that goes
+wrong while a check runs (a source that cannot be read, a broken suite, an engine failure, any
+unexpected exception) is recorded on that check, so the other checks still run and the result
+says exactly what was not validated; the verdict is then ``error`` (exit 3), never a pass.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kmu_dataguard.config import CheckConfig, Config, SourceConfig, load_config, redact
+from kmu_dataguard.errors import ConfigError, DataguardError
+from kmu_dataguard.gate import check_verdict, exit_code_for, gate_verdict
+from kmu_dataguard.results import CheckResult, GateResult, RunError, Severity
+from kmu_dataguard.suites import SuiteCatalog
+
+__all__ = ["run_check", "run_gate"]
+
+log = logging.getLogger("kmu_dataguard")
+
+
+def run_gate(
+    name: str,
+    config: str | os.PathLike[str] | Config = "dataguard.yml",
+    *,
+    fail_on: str | None = None,
+    report_dir: str | os.PathLike[str] | None = None,
+    max_keys: int | None = None,
+) -> GateResult:
+    """Run the checks of gate ``name`` and return the result (it does not raise on BLOCKED).
+
+    ``fail_on`` overrides the gate's setting ("critical" or "warning"); ``report_dir`` writes
+    the HTML report there; ``max_keys`` caps the failing keys listed per expectation.
+    """
+    cfg = config if isinstance(config, Config) else load_config(config)
+    gate = cfg.gate(name)
+    threshold = _severity(fail_on or gate.fail_on)
+    return _run(cfg, name, gate.checks, threshold, report_dir, max_keys)
+
+
+def run_check(
+    source: str | os.PathLike[str],
+    suite: str,
+    *,
+    key: str | None = None,
+    table: str | None = None,
+    suites_dir: str | os.PathLike[str] | None = None,
+    fail_on: str = "critical",
+    report_dir: str | os.PathLike[str] | None = None,
+    max_keys: int | None = None,
+) -> GateResult:
+    """Check one export (a file path) or one database table (an SQLAlchemy URL) ad hoc."""
+    text = os.fspath(source)
+    is_url = "://" in text
+    if is_url and not table:
+        raise ConfigError(f"{_redact_url(text)}: say which table to check (--table NAME)")
+    if not is_url and table:
+        raise ConfigError(f"{text}: --table applies to database URLs, not to files")
+    try:
+        src = SourceConfig(url=text) if is_url else SourceConfig(path=text)
+        check = CheckConfig(source="input", suite=suite, key=key, table=table)
+        cfg = Config(
+            suites_dir=os.fspath(suites_dir) if suites_dir else None,
+            sources={"input": src},
+            checks={Path(text).stem if not is_url else table or "input": check},
+        )
+    except ValueError as exc:
+        raise ConfigError(f"{text}: {exc}") from None
+    catalog = SuiteCatalog(cfg.user_suite_dirs())
+    if not catalog.has(suite):
+        raise ConfigError(
+            f"no suite named {suite!r} (suites available: {', '.join(catalog.names())})"
+        )
+    return _run(cfg, None, list(cfg.checks), _severity(fail_on), report_dir, max_keys)
+
+
+def _run(
+    cfg: Config,
+    gate: str | None,
+    check_names: list[str],
+    fail_on: Severity,
+    report_dir: str | os.PathLike[str] | None,
+    max_keys: int | None,
+) -> GateResult:
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    catalog = SuiteCatalog(cfg.user_suite_dirs())
+    secrets = set(cfg.secrets)
+    checks = [
+        _run_check(cfg, n, cfg.checks[n], catalog, fail_on, max_keys, secrets) for n in check_names
+    ]
+    errors = [RunError(c.name, m) for c in checks for m in c.errors]
+    errors += [
+        RunError(c.name, f"{e.id}: {e.error}")
+        for c in checks
+        for e in c.expectations
+        if e.error is not None
+    ]
+    verdict = gate_verdict(checks, len(errors), fail_on)
+    result = GateResult(
+        gate=gate,
+        verdict=verdict,
+        exit_code=exit_code_for(verdict),
+        started_at=started,
+        duration_s=time.perf_counter() - clock,
+        fail_on=fail_on,
+        checks=checks,
+        errors=errors,
+    )
+    target = report_dir if report_dir is not None else cfg.report_dir
+    if target is not None:
+        _write_report(result, cfg.resolve_path(os.fspath(target)), secrets)
+    return result
+
+
+def _run_check(
+    cfg: Config,
+    name: str,
+    check: CheckConfig,
+    catalog: SuiteCatalog,
+    fail_on: Severity,
+    max_keys: int | None,
+    secrets: set[str],
+) -> CheckResult:
+    from kmu_dataguard.sources.reading import read_check_table
+
+    origin = check.source
+    result = CheckResult(name=name, source=origin, suite=check.suite, key=check.key)
+    try:
+        spec = catalog.load(check.suite)
+        table = read_check_table(cfg, check)
+        result.source = f"{origin}: {table.origin}"
+        result.rows = table.rows
+        if check.key is not None and check.key not in table.columns:
+            raise ConfigError(
+                f"check {name!r}: key column {check.key!r} not in {table.origin} "
+                f"(columns present: {', '.join(table.columns) or 'none'})"
+            )
+        from kmu_dataguard.engine import validate_table
+
+        log.info("validating %s (%d rows) with suite %s", name, table.rows, spec.name)
+        result.expectations = validate_table(table, spec, key=check.key, max_keys=max_keys)
+        for outcome in result.expectations:
+            if outcome.error is not None:
+                outcome.error = redact(outcome.error, secrets)
+    except DataguardError as exc:
+        result.errors.append(redact(str(exc), secrets))
+    except Exception as exc:  # fail closed: an unexpected failure is "could not validate"
+        log.debug("unexpected error in check %s", name, exc_info=True)
+        detail = redact(" ".join(str(exc).split())[:300], secrets)
+        result.errors.append(f"unexpected error ({type(exc).__name__}): {detail}")
+    result.verdict = check_verdict(result, fail_on)
+    return result
+
+
+def _write_report(result: GateResult, folder: Path, secrets: set[str]) -> None:
+    from kmu_dataguard.report.html import write_report
+
+    try:
+        result.report_path = str(write_report(result, folder))
+    except OSError as exc:
+        message = redact(f"report could not be written to {folder}: {exc.strerror or exc}", secrets)
+        result.errors.append(RunError(None, message))
+        result.verdict = gate_verdict(result.checks, len(result.errors), result.fail_on)
+        result.exit_code = exit_code_for(result.verdict)
+
+
+def _severity(value: str) -> Severity:
+    try:
+        return Severity(value)
+    except ValueError:
+        raise ConfigError(f"fail_on must be 'critical' or 'warning', not {value!r}") from None
+
+
+def _redact_url(url: str) -> str:
+    from kmu_dataguard.sources.sql import redact_url
+
+    return redact_url(url)

@@ -1,0 +1,47 @@
+"""`dataguard demo` builds the world and shows the gate blocking on the seeded defects."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+
+from kmu_dataguard.demo.world import build_world
+
+
+def test_demo_command_works(tmp_path, dataguard):
+    run = dataguard("demo", "--dir", str(tmp_path / "a"))
+    assert run.code == 0, run.err
+    assert "BLOCKED" in run.out
+    assert (tmp_path / "a" / "report" / "index.html").is_file()
+    assert str(tmp_path / "a" / "report" / "index.html") in run.out
+
+
+def test_demo_world_is_deterministic(tmp_path):
+    a = build_world(tmp_path / "a")
+    b = build_world(tmp_path / "b")
+    assert a.defects == b.defects
+    assert a.contacts_csv.read_bytes() == b.contacts_csv.read_bytes()
+    dumps = []
+    for world in (a, b):
+        with sqlite3.connect(world.database) as conn:
+            dumps.append(list(conn.iterdump()))
+        conn.close()
+    assert dumps[0] == dumps[1]
+
+
+def test_demo_files_look_like_german_exports(world):
+    raw = world.contacts_csv.read_bytes()
+    assert b"\r\n" in raw and b";" in raw.splitlines()[0]
+    raw.decode("cp1252")
+    with world.contacts_csv.open(encoding="cp1252") as f:
+        assert next(csv.reader(f, delimiter=";"))[0] == "contact_id"
+    with sqlite3.connect(world.database) as conn:
+        postal = {r[0] for r in conn.execute("SELECT postal_code FROM customers")}
+    conn.close()
+    assert any(p.startswith("0") for p in postal if p)
+
+
+def test_demo_defects_are_documented(world):
+    doc = (world.folder / "DEFECTS.md").read_text()
+    for defect in world.defects:
+        assert defect.key in doc
