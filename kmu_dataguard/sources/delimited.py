@@ -38,7 +38,7 @@ from kmu_dataguard.sources._common import (
     open_binary_head,
 )
 
-__all__ = ["DELIMITERS", "DetectedFormat", "detect_format", "read_delimited"]
+__all__ = ["DELIMITERS", "DetectedFormat", "detect_encoding", "detect_format", "read_delimited"]
 
 DELIMITERS = (";", ",", "\t", "|")
 _SAMPLE_BYTES = 256 * 1024
@@ -86,7 +86,7 @@ def _is_xlsx(path: Path) -> bool:
         return False
 
 
-def _detect_encoding(head: bytes, source: str) -> tuple[str, bool]:
+def detect_encoding(head: bytes, source: str) -> tuple[str, bool]:
     """Return (python codec name, sample_is_ascii)."""
     for bom, name in _BOMS:
         if head.startswith(bom):
@@ -189,7 +189,7 @@ def detect_format(
 
     ascii_sample = False
     if encoding is None:
-        encoding, ascii_sample = _detect_encoding(head, source)
+        encoding, ascii_sample = detect_encoding(head, source)
     else:
         try:
             codecs.lookup(encoding)
