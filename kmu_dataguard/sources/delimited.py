@@ -179,6 +179,7 @@ def detect_format(
     kind = _excel_kind(head)
     if kind is not None:
         if head.startswith(XLS_MAGIC) or _is_xlsx(p):
+            kind = kind if head.startswith(XLS_MAGIC) else "an Excel .xlsx workbook"
             raise SourceError(
                 f"{source}: is {kind}, not a CSV text file; read it as Excel "
                 "(format: excel, sheet=...) or open it in Excel and save it as CSV (UTF-8)"
