@@ -166,7 +166,9 @@ class _Checker:
 
     def mapping(self, value: Any, where: str, allowed: set[str]) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(where, f"expected a mapping, got {type(value).__name__}")
+            raise self.fail(
+                where or "(top level)", f"expected a mapping, got {type(value).__name__}"
+            )
         unknown = sorted(str(k) for k in value if k not in allowed)
         if unknown:
             raise self.fail(
@@ -302,7 +304,7 @@ def _parse_profile(path: Path) -> Profile:
         raise ConfigError(f"{path}: {at}invalid YAML ({problem})") from exc
 
     chk = _Checker(path)
-    data = chk.mapping(raw, "(top level)", _PROFILE_KEYS)
+    data = chk.mapping(raw, "", _PROFILE_KEYS)
     for required in ("name", "title", "kind", "entities"):
         if required not in data:
             raise chk.fail(required, "missing (required keys: name, title, kind, entities)")
