@@ -1,0 +1,369 @@
+"""Read DATEV "Debitoren/Kreditoren" exports (EXTF/DTVF, data category 16, format version 5).
+
+File layout (``;``-separated, usually Windows-1252, text fields in double quotes)::
+
+    line 1  metadata header: "EXTF";700;16;"Debitoren/Kreditoren";5;<created>;...
+    line 2  column titles (informative only: tools spell them differently)
+    line 3… one record per person account (debtor or creditor)
+
+Metadata fields used (1-based): 1 format flag EXTF/DTVF, 2 version, 3 data category, 4 format name,
+5 format version, 6 created (YYYYMMDDHHMMSSfff), 11 consultant number (Beraternummer),
+12 client number (Mandantennummer), 13 fiscal year start (YYYYMMDD), 14 G/L account length
+(Sachkontenlänge).
+
+Record fields are mapped BY POSITION (titles only produce warnings when they look different).
+Positions follow the DATEV "Debitoren/Kreditoren" format description (DATEV developer portal,
+Formatbeschreibung "Debitoren/Kreditoren", 254 fields), as implemented by the open-source
+writers ledermann/datev (lib/datev/base/contact.rb, fields 1-243 with DATEV's numbering) and
+independent Go/Python EXTF writers that list all 254 titles in the same order:
+
+     1 Konto                              16 Straße            29 Telefon
+     2 Name (Adressatentyp Unternehmen)   17 Postfach          33 E-Mail
+     3 Unternehmensgegenstand             18 Postleitzahl      41 Bankleitzahl 1
+     4 Name (Adressatentyp natürl. Person) 19 Ort              42 Bankbezeichnung 1
+     5 Vorname (Adressatentyp natürl. P.) 20 Land             43 Bank-Kontonummer 1
+     6 Name (Adressatentyp keine Angabe)  99 Kundennummer      44 Länderkennzeichen 1
+     7 Adressatentyp (0/1/2)             100 Steuernummer      45 IBAN-Nr. 1 / IBAN 1
+     8 Kurzbezeichnung                   110 Fälligkeit in Tagen (Debitor)
+     9 EU-Land / EU-Mitgliedstaat        112 Kreditoren-Ziel 1 (Tage)
+    10 EU-UStID / EU-USt-IdNr.            47 SWIFT-Code 1
+    11 Anrede                            245 Status (0 aktiv, 1 inaktiv)
+
+Debtors and creditors share one file; they are told apart by account range. With G/L account
+length L (header field 14) person accounts have L+1 digits: debtors 10^L … 7·10^L−1, creditors
+7·10^L … 10^(L+1)−1 (L=4: 10000–69999 and 70000–99999).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kmu_dataguard.errors import SourceError
+from kmu_dataguard.sources._common import open_binary_head
+from kmu_dataguard.sources.delimited import detect_encoding
+
+__all__ = ["DATEV_FIELDS", "DatevExport", "DatevMeta", "account_ranges", "read_datev"]
+
+CATEGORY_DEBITOREN_KREDITOREN = 16
+_MAX_BYTES = 512 * 1024 * 1024
+
+# Positions (1-based) of the fields this reader uses, with the title variants seen in the wild.
+# Variants are compared after _norm_title (case, spaces, punctuation, "Adressattyp" typo ignored).
+DATEV_FIELDS: dict[int, tuple[str, ...]] = {
+    1: ("Konto",),
+    2: ("Name (Adressatentyp Unternehmen)",),
+    3: ("Unternehmensgegenstand",),
+    4: ("Name (Adressatentyp natürl. Person)",),
+    5: ("Vorname (Adressatentyp natürl. Person)",),
+    6: ("Name (Adressatentyp keine Angabe)",),
+    7: ("Adressatentyp",),
+    8: ("Kurzbezeichnung",),
+    9: ("EU-Land", "EU-Mitgliedstaat"),
+    10: ("EU-UStID", "EU-USt-IdNr.", "EU-USt-ID"),
+    11: ("Anrede",),
+    16: ("Straße", "Strasse"),
+    17: ("Postfach",),
+    18: ("Postleitzahl", "PLZ"),
+    19: ("Ort",),
+    20: ("Land",),
+    29: ("Telefon",),
+    33: ("E-Mail", "Email"),
+    41: ("Bankleitzahl 1",),
+    42: ("Bankbezeichnung 1",),
+    43: ("Bank-Kontonummer 1", "Bankkonto-Nummer 1", "Bankkontonummer 1"),
+    44: ("Länderkennzeichen 1",),
+    45: ("IBAN-Nr. 1", "IBAN 1", "IBAN-Nr 1"),
+    47: ("SWIFT-Code 1", "SWIFT Code 1", "BIC 1"),
+    99: ("Kundennummer",),
+    100: ("Steuernummer",),
+    110: ("Fälligkeit in Tagen (Debitor)",),
+    112: ("Kreditoren-Ziel 1 (Tage)",),
+    245: ("Status",),
+}
+
+_ENTITIES = {"customers": ("customer_id", "debtor"), "suppliers": ("supplier_id", "creditor")}
+_PARTNER_COLUMNS = (
+    "name",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "vat_id",
+    "tax_number",
+    "email",
+    "phone",
+    "iban",
+    "bic",
+    "payment_terms_days",
+)
+
+
+def _norm_title(title: str) -> str:
+    text = title.casefold().replace("adressattyp", "adressatentyp").replace("ß", "ss")
+    text = text.replace("natürliche", "natürl").replace("mitgliedstaat", "land")
+    return re.sub(r"[^0-9a-zäöü]", "", text)
+
+
+def account_ranges(account_length: int) -> tuple[range, range]:
+    """Return (debtor range, creditor range) for G/L account length ``account_length``."""
+    base = 10**account_length
+    return range(base, 7 * base), range(7 * base, 10 * base)
+
+
+@dataclass(frozen=True)
+class DatevMeta:
+    """The metadata header (line 1) of a DATEV export."""
+
+    format_flag: str  # "EXTF" (written by third-party software) or "DTVF" (written by DATEV)
+    version: str  # header version, e.g. "700"
+    category: int  # 16 = Debitoren/Kreditoren
+    format_name: str
+    format_version: str
+    created: dt.datetime | None
+    consultant: str | None  # Beraternummer
+    client: str | None  # Mandantennummer
+    fiscal_year_start: dt.date | None
+    account_length: int  # Sachkontenlänge (4 when the header leaves it empty)
+
+
+@dataclass
+class DatevExport:
+    """A parsed DATEV Debitoren/Kreditoren file; :meth:`table` gives canonical tables."""
+
+    path: Path
+    meta: DatevMeta
+    titles: list[str]
+    records: list[tuple[int, list[str | None]]]  # (physical line, fields by position - 1)
+    warnings: list[str] = field(default_factory=list)
+
+    def _field(self, values: list[str | None], position: int) -> str | None:
+        return values[position - 1] if position <= len(values) else None
+
+    def _name(self, v: list[str | None]) -> str | None:
+        company, person_last = self._field(v, 2), self._field(v, 4)
+        person_first, unspecified = self._field(v, 5), self._field(v, 6)
+        person = " ".join(p for p in (person_first, person_last) if p) or None
+        kind = self._field(v, 7)
+        if kind == "1":
+            return person or company or unspecified
+        if kind == "0":
+            return unspecified or company or person
+        return company or person or unspecified
+
+    def _vat_id(self, v: list[str | None]) -> str | None:
+        country, number = self._field(v, 9), self._field(v, 10)
+        if not number:
+            return None
+        number = number.replace(" ", "")
+        if country and not number.upper().startswith(country.upper()):
+            return f"{country}{number}"
+        return number
+
+    def _kind(self, account: str | None) -> str | None:
+        if not account or not account.isdigit():
+            return None
+        debtors, creditors = account_ranges(self.meta.account_length)
+        number = int(account)
+        if number in debtors:
+            return "debtor"
+        if number in creditors:
+            return "creditor"
+        return None
+
+    def unassigned(self) -> list[tuple[int, str | None]]:
+        """(line, account) of records that are neither in the debtor nor the creditor range."""
+        return [
+            (line, self._field(v, 1))
+            for line, v in self.records
+            if self._kind(self._field(v, 1)) is None
+        ]
+
+    def table(self, entity: str) -> pd.DataFrame:
+        """Canonical table for ``"customers"`` (debtors) or ``"suppliers"`` (creditors).
+
+        Columns: <customer_id|supplier_id> (= Konto), name, street, postal_code, city, country,
+        vat_id (EU-Land + EU-UStID), tax_number, email, phone, iban, bic, payment_terms_days,
+        then the pass-through columns ``datev_kundennummer``, ``datev_kurzbezeichnung``,
+        ``datev_status`` and ``source_line`` (the line of the record in the file).
+        """
+        if entity not in _ENTITIES:
+            raise SourceError(
+                f"{self.path}: a DATEV Debitoren/Kreditoren file holds 'customers' and "
+                f"'suppliers', not {entity!r}"
+            )
+        key, kind = _ENTITIES[entity]
+        terms_position = 110 if kind == "debtor" else 112
+        rows = []
+        for line, v in self.records:
+            account = self._field(v, 1)
+            if self._kind(account) != kind:
+                continue
+            rows.append(
+                {
+                    key: account,
+                    "name": self._name(v),
+                    "street": self._field(v, 16),
+                    "postal_code": self._field(v, 18),
+                    "city": self._field(v, 19),
+                    "country": self._field(v, 20),
+                    "vat_id": self._vat_id(v),
+                    "tax_number": self._field(v, 100),
+                    "email": self._field(v, 33),
+                    "phone": self._field(v, 29),
+                    "iban": self._field(v, 45),
+                    "bic": self._field(v, 47),
+                    "payment_terms_days": self._field(v, terms_position),
+                    "datev_kundennummer": self._field(v, 99),
+                    "datev_kurzbezeichnung": self._field(v, 8),
+                    "datev_status": self._field(v, 245),
+                    "source_line": str(line),
+                }
+            )
+        columns = [key, *_PARTNER_COLUMNS, "datev_kundennummer", "datev_kurzbezeichnung"]
+        columns += ["datev_status", "source_line"]
+        df = pd.DataFrame(rows, columns=columns, dtype=object)
+        df = df.where(df.notna(), None)
+        df.attrs["source"] = str(self.path)
+        return df
+
+
+def _parse_created(raw: str | None) -> dt.datetime | None:
+    if not raw:
+        return None
+    digits = raw.strip()
+    try:
+        base = dt.datetime.strptime(digits[:14], "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+    millis = digits[14:17]
+    return base.replace(microsecond=int(millis) * 1000) if millis.isdigit() else base
+
+
+def _parse_meta(fields: Sequence[str], source: str, warnings: list[str]) -> DatevMeta:
+    def get(position: int) -> str | None:
+        value = fields[position - 1].strip() if position <= len(fields) else ""
+        return value or None
+
+    flag = get(1)
+    if flag not in ("EXTF", "DTVF"):
+        found = (flag or "")[:40]
+        raise SourceError(
+            f'{source}: is not a DATEV export: line 1 starts with {found!r}, expected "EXTF" '
+            'or "DTVF"; export Debitoren/Kreditoren in DATEV format or read it as plain CSV'
+        )
+    category_raw = get(3)
+    name = get(4) or ""
+    if category_raw != str(CATEGORY_DEBITOREN_KREDITOREN):
+        raise SourceError(
+            f"{source}: is a DATEV {name or 'export'!r} file (data category {category_raw}), not "
+            "'Debitoren/Kreditoren' (category 16); export the Debitoren/Kreditoren master data"
+        )
+    if get(5) and get(5) != "5":
+        warnings.append(f"{source}: format version {get(5)} (expected 5); fields read by position")
+
+    fiscal_raw = get(13)
+    fiscal: dt.date | None = None
+    if fiscal_raw:
+        try:
+            fiscal = dt.datetime.strptime(fiscal_raw, "%Y%m%d").date()
+        except ValueError:
+            warnings.append(f"{source}: line 1 field 13 (WJ-Beginn) {fiscal_raw!r} is no YYYYMMDD")
+
+    length_raw = get(14)
+    if length_raw is None:
+        account_length = 4
+        warnings.append(f"{source}: line 1 field 14 (Sachkontenlänge) is empty; assuming 4")
+    elif length_raw.isdigit() and 4 <= int(length_raw) <= 9:
+        account_length = int(length_raw)
+    else:
+        raise SourceError(
+            f"{source}: line 1 field 14 (Sachkontenlänge) is {length_raw!r}, expected a number "
+            "4-9; fix the export settings (G/L account length)"
+        )
+    return DatevMeta(
+        format_flag=flag,
+        version=get(2) or "",
+        category=CATEGORY_DEBITOREN_KREDITOREN,
+        format_name=name,
+        format_version=get(5) or "",
+        created=_parse_created(get(6)),
+        consultant=get(11),
+        client=get(12),
+        fiscal_year_start=fiscal,
+        account_length=account_length,
+    )
+
+
+def _check_titles(titles: list[str], source: str, warnings: list[str]) -> None:
+    for position, variants in DATEV_FIELDS.items():
+        if position > len(titles):
+            continue
+        title = titles[position - 1]
+        if not title:
+            continue
+        if _norm_title(title) not in {_norm_title(v) for v in variants}:
+            warnings.append(
+                f"{source}: line 2 column {position} is titled {title!r}, expected "
+                f"{variants[0]!r}; the value is read by position"
+            )
+
+
+def read_datev(path: str | os.PathLike[str], *, encoding: str | None = None) -> DatevExport:
+    """Parse a DATEV Debitoren/Kreditoren export; see the module doc for the layout."""
+    p = Path(path)
+    source = str(path)
+    head = open_binary_head(p, _MAX_BYTES)
+    if not head.strip():
+        raise SourceError(f"{source}: file is empty; export the Debitoren/Kreditoren data again")
+    if encoding is None:
+        encoding, _ = detect_encoding(head[: 256 * 1024], source)
+    try:
+        text = head.decode(encoding)
+    except UnicodeDecodeError:
+        # The sample may have been pure ASCII; DATEV files without BOM are Windows-1252.
+        text = head.decode("cp1252", errors="strict")
+    except LookupError as exc:
+        raise SourceError(f"{source}: unknown encoding {encoding!r}") from exc
+    text = text.removeprefix("\ufeff")
+
+    warnings: list[str] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"', strict=True)
+    try:
+        meta_fields = next(reader, None)
+        if meta_fields is None:
+            raise SourceError(f"{source}: file is empty; export the data again")
+        meta = _parse_meta(meta_fields, source, warnings)
+        titles = [t.strip() for t in next(reader, [])]
+        if not titles or not any(titles):
+            raise SourceError(
+                f"{source}: line 2 (column titles) is missing; export the file again from DATEV "
+                "or the accounting software"
+            )
+        _check_titles(titles, source, warnings)
+        records: list[tuple[int, list[str | None]]] = []
+        line = reader.line_num + 1
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                records.append((line, [cell.strip() or None for cell in row]))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise SourceError(f"{source}: line {reader.line_num}: {exc}; fix the quoting") from exc
+
+    export = DatevExport(path=p, meta=meta, titles=titles, records=records, warnings=warnings)
+    for rec_line, account in export.unassigned():
+        debtors, creditors = account_ranges(meta.account_length)
+        warnings.append(
+            f"{source}: line {rec_line}: account {account!r} is neither a debtor "
+            f"({debtors.start}-{debtors.stop - 1}) nor a creditor ({creditors.start}-"
+            f"{creditors.stop - 1}) account for Sachkontenlänge {meta.account_length}; skipped"
+        )
+    return export
