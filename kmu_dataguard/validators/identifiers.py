@@ -36,7 +36,6 @@ __all__ = [
 # VAT IDs of countries outside the EU scheme that German master data meets; stdnum.vatin would
 # cover more, but it also accepts a doubled prefix ("AT ATU..."), which is a real export defect.
 _NON_EU_VAT = {"CH": _ch_vat.is_valid, "GB": _gb_vat.is_valid, "NO": _no_mva.is_valid}
-_EU_PREFIXES = {code.upper() for code in _eu_vat.MEMBER_STATES} | {"EL"}
 
 # VAT prefixes a country's own businesses use besides its ISO code. BR-CO-9 (EN 16931) allows
 # Greece's "EL" next to "GR"; Northern Irish traders use "XI" (country GB); Monaco is in the
@@ -85,18 +84,18 @@ def vat_prefix(value: str) -> str:
 
 
 def _vat_id_is_valid(value: str) -> bool:
-    prefix = vat_prefix(value)
-    if prefix in _EU_PREFIXES:
-        return bool(_eu_vat.is_valid(value))
-    judge = _NON_EU_VAT.get(prefix)
-    return bool(judge(value)) if judge else False
+    judge = _NON_EU_VAT.get(vat_prefix(value))
+    if judge is not None:
+        return bool(judge(value))
+    # Member states, EL, XI and the EU prefix of the non-union OSS scheme.
+    return bool(_eu_vat.is_valid(value))
 
 
 def valid_vat_id(values: pd.Series) -> pd.Series:
     """VAT ID with its country prefix and a correct check digit for that country.
 
-    EU member states (Greece as ``EL`` or ``GR``, Northern Ireland as ``XI``) are judged by
-    stdnum.eu.vat, Switzerland, the UK and Norway by their stdnum modules. A number without a
+    EU member states (Greece as ``EL`` or ``GR``, Northern Ireland as ``XI``, ``EU`` for the
+    non-union OSS scheme) are judged by stdnum.eu.vat, Switzerland, the UK and Norway by their stdnum modules. A number without a
     country prefix is invalid: EN 16931 (BR-CO-9) and the VIES check both need the prefix. The
     format is checked, not whether the number is registered (that needs VIES online).
     """
