@@ -95,9 +95,10 @@ def valid_vat_id(values: pd.Series) -> pd.Series:
     """VAT ID with its country prefix and a correct check digit for that country.
 
     EU member states (Greece as ``EL`` or ``GR``, Northern Ireland as ``XI``, ``EU`` for the
-    non-union OSS scheme) are judged by stdnum.eu.vat, Switzerland, the UK and Norway by their stdnum modules. A number without a
-    country prefix is invalid: EN 16931 (BR-CO-9) and the VIES check both need the prefix. The
-    format is checked, not whether the number is registered (that needs VIES online).
+    non-union OSS scheme) are judged by stdnum.eu.vat, Switzerland, the UK and Norway by their
+    stdnum modules. A number without a country prefix is invalid: EN 16931 (BR-CO-9) and the
+    VIES check both need the prefix. The format is checked, not whether the number is
+    registered (that needs VIES online).
     """
     return map_distinct(values, _vat_id_is_valid)
 
