@@ -50,15 +50,23 @@ def validate(context: Any, frame: pd.DataFrame, suite: gx.ExpectationSuite, key:
     )
 
 
+def exception_messages(exception_info: dict | None) -> list[str]:
+    """Messages of exceptions in a result's exception_info.
+
+    GX reports them flat ({"raised_exception": ...}) or, when a metric failed to resolve,
+    keyed by metric id ({"MetricConfigurationID(...)": {"raised_exception": ...}}).
+    """
+    info = exception_info or {}
+    entries = [info] if "raised_exception" in info else list(info.values())
+    return [str(e.get("exception_message")) for e in entries if e.get("raised_exception")]
+
+
 def failing_keys(results: Any, key: str) -> dict[str, set]:
     """meta.id → set of key values of the rows that failed it (results come in any order)."""
     failures: dict[str, set] = {}
     for result in results.results:
-        exception = result.exception_info or {}
-        assert not exception.get("raised_exception"), (
-            result.expectation_config.meta,
-            exception.get("exception_message"),
-        )
+        messages = exception_messages(result.exception_info)
+        assert not messages, (result.expectation_config.meta, messages)
         ident = result.expectation_config.meta["id"]
         rows = result.result.get("unexpected_index_list") or []
         keys = {None if pd.isna(row[key]) else row[key] for row in rows}
