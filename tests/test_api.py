@@ -31,17 +31,23 @@ def test_fixed_data_passes(world):
     assert result.raise_for_verdict() is result
 
 
+COLUMNS = (
+    "customer_id;name;street;postal_code;city;country;vat_id;tax_number;email;phone;iban;bic;"
+    "currency;payment_terms_days;leitweg_id;blocked"
+)
+
+
 def test_run_check_on_a_csv_keeps_leading_zeros(tmp_path):
     data = tmp_path / "export.csv"
     data.write_text(
-        "customer_id;name;street;postal_code;city;country;currency;iban;email;payment_terms_days\n"
-        "000123;Müller GmbH;Hauptstr. 1;01067;Dresden;DE;EUR;;;30\n"
-        "000124;Schmidt KG;Ring 2;1067;Dresden;DE;EUR;;;30\n",
+        f"{COLUMNS}\n"
+        "000123;Müller GmbH;Hauptstr. 1;01067;Dresden;DE;;;;;;;EUR;30;;0\n"
+        "000124;Schmidt KG;Ring 2;1067;Dresden;DE;;;;;;;EUR;30;;0\n",
         encoding="utf-8-sig",
     )
     result = kmu_dataguard.run_check(data, "customers", key="customer_id")
     failing = {e.id: e.failing_keys for e in result.checks[0].expectations if not e.success}
-    assert failing["postal_code.de_format"] == ["000124"]
+    assert failing == {"customers.postal_code_matches_country": ["000124"]}
     assert result.verdict is Verdict.BLOCKED
 
 

@@ -46,7 +46,7 @@ def test_failing_keys_are_the_key_column_values(world, dataguard):
     doc = dataguard("gate", "invoicing", "--config", str(world.config), "--format", "json").json()
     customers = next(c for c in doc["checks"] if c["name"] == "customers")
     by_id = {e["id"]: e for e in customers["expectations"]}
-    name = by_id["name.present"]
+    name = by_id["customers.name_present"]
     assert name["success"] is False
     assert name["failing_keys"] == ["K10004"]
     assert name["unexpected_count"] == 1
@@ -63,7 +63,7 @@ def test_max_keys_truncates_and_says_so(world, dataguard):
         "gate", "invoicing", "--config", str(world.config), "--format", "json", "--max-keys", "5"
     ).json()
     customers = next(c for c in doc["checks"] if c["name"] == "customers")
-    currency = next(e for e in customers["expectations"] if e["id"] == "currency.iso")
+    currency = next(e for e in customers["expectations"] if e["id"] == "customers.currency_valid")
     assert currency["unexpected_count"] == 25
     assert len(currency["failing_keys"]) == 5
     assert currency["failing_keys_truncated"] is True

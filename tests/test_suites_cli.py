@@ -55,7 +55,9 @@ def test_check_unknown_suite_is_usage_error(tmp_path, dataguard):
 
 def test_check_warning_only_passes(tmp_path, dataguard):
     data = write(
-        tmp_path / "contacts.csv", "contact_id;last_name;email;country\nC1;Weber;weber(at)x.de;DE\n"
+        tmp_path / "contacts.csv",
+        "contact_id;first_name;last_name;company;email;phone;country;customer_id\n"
+        "C1;;Weber;Weber GmbH;weber@weber.de;;DE;K1\n",
     )
     run = dataguard("check", str(data), "--suite", "contacts", "--key", "contact_id")
     assert run.code == 0

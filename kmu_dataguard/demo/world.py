@@ -256,6 +256,23 @@ def _seed_defects(
         "e-mail address unusable: invoice e-mail bounces",
     )
     spoil("customers", customers, 19, "currency", "EURO", "currency is not an ISO 4217 code")
+    iban = customers[23]["iban"]
+    spoil(
+        "customers",
+        customers,
+        23,
+        "iban",
+        iban[:-2] + iban[-1] + iban[-2],
+        "IBAN with two digits swapped (checksum fails): the direct debit bounces",
+    )
+    spoil(
+        "customers",
+        customers,
+        27,
+        "vat_id",
+        "DE123456789",
+        "placeholder VAT ID from a software manual: the intra-EU invoice is not compliant",
+    )
     spoil("articles", articles, 2, "net_price", "-12.50", "negative net price on an invoice line")
     spoil(
         "articles",
@@ -265,7 +282,14 @@ def _seed_defects(
         "Stück",
         "unit is not a UN/ECE Rec 20 code: e-invoice (XRechnung) rejects it",
     )
-    spoil("contacts", contacts, 4, "email", "", "CRM contact without an e-mail address")
+    spoil(
+        "contacts",
+        contacts,
+        4,
+        "email",
+        "jonas.schulz@@schneider",
+        "CRM contact with an unusable e-mail address: order confirmations bounce",
+    )
     return defects
 
 
