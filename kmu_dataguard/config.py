@@ -14,13 +14,16 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 from sqlalchemy.exc import ArgumentError
 
 from kmu_dataguard.errors import ConfigError
+
+if TYPE_CHECKING:
+    from kmu_dataguard.sources.profiles import Profile
 
 __all__ = [
     "CheckConfig",
@@ -42,10 +45,17 @@ class _Strict(BaseModel):
 
 
 class SourceConfig(_Strict):
-    """Where data lives: exactly one of ``path`` (a file) or ``url`` (SQLAlchemy)."""
+    """Where data lives: exactly one of ``path`` (a file) or ``url`` (SQLAlchemy).
+
+    ``profile`` names the connector profile (connectors/*.yml) that maps the system's tables,
+    files and columns onto the canonical entities; checks on such a source name an ``entity``.
+    """
 
     path: str | None = None
     url: str | None = None
+    profile: str | None = None
+    format: Literal["csv", "excel", "datev"] | None = None
+    sheet: str | int | None = None
     encoding: str | None = None
     delimiter: str | None = None
 
@@ -53,8 +63,9 @@ class SourceConfig(_Strict):
     def _one_location(self) -> SourceConfig:
         if (self.path is None) == (self.url is None):
             raise ValueError("give exactly one of 'path' (a file) or 'url' (a database)")
-        if self.url is not None and (self.encoding or self.delimiter):
-            raise ValueError("'encoding' and 'delimiter' apply to files, not to a 'url'")
+        file_only = [k for k in ("encoding", "delimiter", "sheet", "format") if getattr(self, k)]
+        if self.url is not None and file_only:
+            raise ValueError(f"{', '.join(file_only)} apply to files, not to a 'url'")
         return self
 
     @property
@@ -66,10 +77,16 @@ class CheckConfig(_Strict):
     """One table of one source, validated with one suite; ``key`` identifies its records."""
 
     source: str
-    suite: str
+    suite: str | None = None
+    entity: str | None = None
     table: str | None = None
     query: str | None = None
     key: str | None = None
+
+    @property
+    def suite_name(self) -> str:
+        """The suite to run: named, or the built-in suite of the entity."""
+        return self.suite or self.entity or ""
 
     @model_validator(mode="after")
     def _table_or_query(self) -> CheckConfig:
@@ -87,6 +104,7 @@ class GateConfig(_Strict):
 class Config(_Strict):
     version: Literal[1] = 1
     suites_dir: str | None = None
+    connectors_dir: str | None = None
     report_dir: str | None = None
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     checks: dict[str, CheckConfig] = Field(default_factory=dict)
@@ -116,6 +134,9 @@ class Config(_Strict):
 
     def user_suite_dirs(self) -> list[Path]:
         return [self.resolve_path(self.suites_dir)] if self.suites_dir else []
+
+    def user_profile_dirs(self) -> list[Path]:
+        return [self.resolve_path(self.connectors_dir)] if self.connectors_dir else []
 
     def gate(self, name: str) -> GateConfig:
         try:
@@ -233,28 +254,39 @@ def _check_references(config: Config, file: Path) -> None:
     from kmu_dataguard.suites import SuiteCatalog
 
     catalog = SuiteCatalog(config.user_suite_dirs())
+    profiles: dict[str, Profile] = {}
     for name, check in config.checks.items():
+        where = f"{file}: checks.{name}"
         if check.source not in config.sources:
             known = ", ".join(sorted(config.sources)) or "none"
             raise ConfigError(
-                f"{file}: checks.{name}.source: no source named {check.source!r} "
-                f"(sources defined: {known})"
+                f"{where}.source: no source named {check.source!r} (sources defined: {known})"
             )
-        if config.sources[check.source].kind == "sql" and not (check.table or check.query):
+        source = config.sources[check.source]
+        if source.profile:
+            if source.profile not in profiles:
+                profiles[source.profile] = _load_profile(config, check.source, source.profile)
+            _check_profiled(where, check, source, profiles[source.profile])
+        elif check.entity is not None:
             raise ConfigError(
-                f"{file}: checks.{name}: source {check.source!r} is a database; "
-                "say which 'table' (or 'query') to check"
+                f"{where}.entity: source {check.source!r} has no 'profile' to map entities with"
             )
-        if config.sources[check.source].kind == "file" and (check.table or check.query):
+        elif source.kind == "sql" and not (check.table or check.query):
             raise ConfigError(
-                f"{file}: checks.{name}: source {check.source!r} is a file; "
+                f"{where}: source {check.source!r} is a database; "
+                "say which 'table' (or 'query') to check, or give the source a 'profile'"
+            )
+        elif source.kind == "file" and (check.table or check.query):
+            raise ConfigError(
+                f"{where}: source {check.source!r} is a file; "
                 "'table' and 'query' apply to databases only"
             )
-        if not catalog.has(check.suite):
+        if not check.suite_name:
+            raise ConfigError(f"{where}.suite: required key is missing")
+        if not catalog.has(check.suite_name):
             known = ", ".join(catalog.names()) or "none"
             raise ConfigError(
-                f"{file}: checks.{name}.suite: no suite named {check.suite!r} "
-                f"(suites available: {known})"
+                f"{where}.suite: no suite named {check.suite_name!r} (suites available: {known})"
             )
     for name, gate in config.gates.items():
         for i, check_name in enumerate(gate.checks):
@@ -270,6 +302,39 @@ def _check_references(config: Config, file: Path) -> None:
                 raise ConfigError(
                     f"{file}: {section}.{name}: names may use letters, digits, '_', '-' and '.'"
                 )
+
+
+def _load_profile(config: Config, source_name: str, profile: str) -> Profile:
+    from kmu_dataguard.sources.profiles import load_profile
+
+    try:
+        return load_profile(profile, config.user_profile_dirs())
+    except ConfigError as exc:
+        raise ConfigError(f"{config.path}: sources.{source_name}.profile: {exc}") from None
+
+
+def _check_profiled(where: str, check: CheckConfig, source: SourceConfig, profile: Profile) -> None:
+    if check.table or check.query:
+        raise ConfigError(
+            f"{where}: source {check.source!r} reads through profile {profile.name!r}; "
+            "name an 'entity' instead of a 'table' or 'query'"
+        )
+    if check.entity is None:
+        raise ConfigError(
+            f"{where}.entity: required for a source with a profile "
+            f"(profile {profile.name!r} maps: {', '.join(profile.entities)})"
+        )
+    if check.entity not in profile.entities:
+        raise ConfigError(
+            f"{where}.entity: profile {profile.name!r} has no entity {check.entity!r} "
+            f"(it maps: {', '.join(profile.entities)})"
+        )
+    wanted = "sql" if source.kind == "sql" else ("file", "datev")
+    if profile.kind not in wanted:
+        raise ConfigError(
+            f"{where}: profile {profile.name!r} is for {profile.kind} sources, but source "
+            f"{check.source!r} is a {'database' if source.kind == 'sql' else 'file'}"
+        )
 
 
 def _describe_validation_error(file: Path, exc: ValidationError) -> str:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kmu_dataguard.config import CheckConfig, Config, SourceConfig, load_config, redact
-from kmu_dataguard.errors import ConfigError, DataguardError
+from kmu_dataguard.errors import ConfigError, DataguardError, SourceError
 from kmu_dataguard.gate import check_verdict, exit_code_for, gate_verdict
 from kmu_dataguard.results import CheckResult, GateResult, RunError, Severity
 from kmu_dataguard.suites import SuiteCatalog
@@ -131,21 +131,22 @@ def _run_check(
     from kmu_dataguard.sources.reading import read_check_table
 
     origin = check.source
-    result = CheckResult(name=name, source=origin, suite=check.suite, key=check.key)
+    result = CheckResult(name=name, source=origin, suite=check.suite_name, key=check.key)
     try:
-        spec = catalog.load(check.suite)
+        spec = catalog.load(check.suite_name)
         table = read_check_table(cfg, check)
         result.source = f"{origin}: {table.origin}"
         result.rows = table.rows
-        if check.key is not None and check.key not in table.columns:
-            raise ConfigError(
-                f"check {name!r}: key column {check.key!r} not in {table.origin} "
+        key = result.key = check.key or table.key
+        if key is not None and key not in table.columns:
+            raise SourceError(
+                f"check {name!r}: key column {key!r} not in {table.origin} "
                 f"(columns present: {', '.join(table.columns) or 'none'})"
             )
         from kmu_dataguard.engine import validate_table
 
         log.info("validating %s (%d rows) with suite %s", name, table.rows, spec.name)
-        result.expectations = validate_table(table, spec, key=check.key, max_keys=max_keys)
+        result.expectations = validate_table(table, spec, key=key, max_keys=max_keys)
         for outcome in result.expectations:
             if outcome.error is not None:
                 outcome.error = redact(outcome.error, secrets)

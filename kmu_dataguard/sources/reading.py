@@ -1,51 +1,133 @@
-"""Read the table a check names from its source (a file or a database) as text columns."""
+"""Read the table a check names from its source, through its connector profile if it has one.
+
+File sources are read as delimited text, Excel or DATEV by format (given, or recognised from
+the file); database sources through SQLAlchemy, read-only. With a profile, the system's columns
+are mapped onto the canonical entity and every canonical column the system does not provide is
+added empty, so a suite reports missing data as missing values rather than failing to run.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kmu_dataguard.config import CheckConfig, Config, SourceConfig
 from kmu_dataguard.errors import ConfigError
 from kmu_dataguard.sources.table import Table
 
-__all__ = ["read_check_table", "read_file", "read_sql"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kmu_dataguard.sources.profiles import EntityMapping, Profile
+
+__all__ = ["file_format", "read_check_table", "sql_url"]
 
 
 def read_check_table(config: Config, check: CheckConfig) -> Table:
     source = config.sources[check.source]
+    profile = _profile(config, source)
+    mapping = profile.entity(check.entity) if profile and check.entity else None
     if source.kind == "file":
         assert source.path is not None
-        return read_file(
-            config.resolve_path(source.path), encoding=source.encoding, delimiter=source.delimiter
-        )
-    assert source.url is not None
-    return read_sql(
-        _resolve_sqlite(source, config), table=check.table, query=check.query, label=check.source
-    )
+        table = _read_file(config.resolve_path(source.path), source, profile, check.entity)
+    else:
+        table = _read_sql(sql_url(source, config), check, mapping, label=check.source)
+    if mapping is not None:
+        table.frame = _complete_entity(table.frame, mapping.entity)
+        table.key = mapping.key
+    return table
 
 
-def read_file(path: Path, *, encoding: str | None = None, delimiter: str | None = None) -> Table:
-    """Read a delimited text file; every value stays text."""
-    from kmu_dataguard.sources.delimited import read_delimited
+def _profile(config: Config, source: SourceConfig) -> Profile | None:
+    if not source.profile:
+        return None
+    from kmu_dataguard.sources.profiles import load_profile
 
-    frame = read_delimited(path, encoding=encoding, delimiter=delimiter)
-    return Table(frame=frame, origin=str(path))
+    return load_profile(source.profile, config.user_profile_dirs())
 
 
-def read_sql(url: str, *, table: str | None, query: str | None, label: str) -> Table:
+def file_format(path: Path, given: str | None) -> str:
+    """csv, excel or datev: as configured, else by the file's suffix and first bytes."""
+    if given:
+        return given
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return "excel"
+    try:
+        with path.open("rb") as f:
+            head = f.read(16).lstrip(b"\xef\xbb\xbf")
+    except OSError:
+        return "csv"  # the reader reports the problem with the file
+    if head.startswith((b'"EXTF"', b'"DTVF"', b"EXTF;", b"DTVF;")):
+        return "datev"
+    return "csv"
+
+
+def _read_file(
+    path: Path, source: SourceConfig, profile: Profile | None, entity: str | None
+) -> Table:
+    kind = "datev" if profile is not None and profile.kind == "datev" else None
+    fmt = kind or file_format(path, source.format)
+    if fmt == "datev":
+        from kmu_dataguard.sources.datev import read_datev
+
+        if entity not in ("customers", "suppliers"):
+            raise ConfigError(
+                f"{path}: a DATEV Debitoren/Kreditoren file holds the entities customers and "
+                f"suppliers; name one of them as the check's entity (got {entity!r})"
+            )
+        frame = read_datev(path, encoding=source.encoding).table(entity)
+        return Table(frame=frame, origin=f"{path} (DATEV {entity})")
+    if fmt == "excel":
+        from kmu_dataguard.sources.excel import read_excel
+
+        sheet = source.sheet if source.sheet is not None else 0
+        frame = read_excel(path, sheet=sheet)
+        origin = f"{path} (sheet {sheet})"
+    else:
+        from kmu_dataguard.sources.delimited import read_delimited
+
+        frame = read_delimited(path, encoding=source.encoding, delimiter=source.delimiter)
+        origin = str(path)
+    if profile is not None and entity is not None:
+        from kmu_dataguard.sources.profiles import apply_mapping
+
+        frame = apply_mapping(frame, profile.entity(entity), source_name=str(path))
+    return Table(frame=frame, origin=origin)
+
+
+def _read_sql(url: str, check: CheckConfig, mapping: EntityMapping | None, label: str) -> Table:
     from kmu_dataguard.sources.sql import open_engine, read_table, redact_url
 
+    query = mapping.query if mapping is not None else check.query
+    table = None if mapping is not None else check.table
     engine = open_engine(url)
     try:
         frame = read_table(engine, table=table, query=query, source_name=label)
     finally:
         engine.dispose()
-    what = table if table else "query"
+    if mapping is not None and mapping.columns:
+        from kmu_dataguard.sources.profiles import apply_mapping
+
+        frame = apply_mapping(frame, mapping, source_name=label)
+    what = table or (f"{mapping.entity} via profile" if mapping is not None else "query")
     return Table(frame=frame, origin=f"{redact_url(url)} ({what})")
 
 
-def _resolve_sqlite(source: SourceConfig, config: Config) -> str:
-    """A relative SQLite path in dataguard.yml is relative to the file, like other paths."""
+def _complete_entity(frame: pd.DataFrame, entity: str) -> pd.DataFrame:
+    from kmu_dataguard.sources.profiles import CANONICAL
+
+    missing = [c for c in CANONICAL.get(entity, ()) if c not in frame.columns]
+    if not missing:
+        return frame
+    frame = frame.copy()
+    for column in missing:
+        frame[column] = None
+    frame.attrs["not_provided"] = missing
+    return frame
+
+
+def sql_url(source: SourceConfig, config: Config) -> str:
+    """The source's URL; a relative SQLite path is relative to dataguard.yml, like other paths."""
     from sqlalchemy.engine import make_url
 
     url = source.url

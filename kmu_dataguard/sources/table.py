@@ -20,6 +20,7 @@ class Table:
 
     frame: pd.DataFrame
     origin: str
+    key: str | None = None  # the record key the profile declares, if any
 
     @property
     def rows(self) -> int:
