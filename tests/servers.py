@@ -31,12 +31,14 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote_plus
 
 __all__ = [
     "SECRET_PASSWORD",
     "MariaDBServer",
     "PostgresServer",
+    "ServerDatabase",
     "ServerUnavailable",
     "free_port",
 ]
@@ -79,14 +81,15 @@ def _version_key(path: str) -> tuple[int, ...]:
     return tuple(int(p) for p in parts)
 
 
-def _wait_for_port(port: int, timeout_s: float, proc: subprocess.Popen[bytes] | None) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            return  # the caller reports the log
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
-            return
-        time.sleep(0.1)
+def _unix_socket_accepts(path: Path) -> bool:
+    if not path.exists():
+        return False
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        try:
+            sock.connect(str(path))
+        except OSError:
+            return False
+    return True
 
 
 @dataclass
@@ -341,6 +344,10 @@ class MariaDBServer:
         while time.monotonic() < deadline:
             if self._proc is not None and self._proc.poll() is not None:
                 break
+            # Probe with a plain socket first: a refused pymysql.connect leaks its socket.
+            if not _unix_socket_accepts(self.socket_path):
+                time.sleep(0.1)
+                continue
             try:
                 pymysql.connect(unix_socket=str(self.socket_path), user="root").close()
                 return
@@ -400,3 +407,35 @@ class MariaDBServer:
 
     def drop_database(self, name: str) -> None:
         self.admin_execute(None, f"DROP DATABASE IF EXISTS `{name}`")
+
+
+@dataclass
+class ServerDatabase:
+    """One empty database for one test: where the code under test reads, and how to fill it.
+
+    ``url`` is what a user would put into dataguard.yml (the ``dg_reader`` account, which has full
+    rights so that tests prove the read-only *session* is what stops writes); ``secret_url`` logs
+    in as ``dg_secret`` with :data:`SECRET_PASSWORD`; ``admin_engine`` is a plain writable
+    SQLAlchemy engine for loading test tables.
+    """
+
+    dialect: str  # "postgresql", "mariadb" or "sqlite"
+    name: str
+    url: str
+    secret_url: str | None
+    admin_url: str
+
+    @property
+    def admin_engine(self) -> Any:
+        import sqlalchemy as sa
+
+        engine = getattr(self, "_admin_engine", None)
+        if engine is None:
+            engine = sa.create_engine(self.admin_url, poolclass=sa.pool.NullPool)
+            self._admin_engine = engine
+        return engine
+
+    def close(self) -> None:
+        engine = getattr(self, "_admin_engine", None)
+        if engine is not None:
+            engine.dispose()

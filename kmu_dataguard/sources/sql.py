@@ -19,6 +19,7 @@ artefacts, dates in ISO 8601, booleans as ``"true"``/``"false"``, bytes as hex);
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import re
 import uuid
@@ -65,12 +66,13 @@ _DRIVER_PACKAGES: dict[str, str] = {
     "pyodbc": "pyodbc",
     "pymssql": "pymssql",
 }
-# A driver that is installed with kmu-dataguard's test setup, suggested when the default one of a
-# backend is missing (mysql:// defaults to mysqlclient, which needs a C toolchain).
-_INSTALLED_ALTERNATIVE: dict[str, str] = {
-    "mysql": "mysql+pymysql://",
-    "mariadb": "mariadb+pymysql://",
-    "postgresql": "postgresql+psycopg2://",
+# Drivers tried, in order, when a URL names no driver ("postgresql://"): the first one that is
+# installed is used, so a plain URL works with whichever driver the user has.
+_DRIVER_CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
+    "postgresql": (("psycopg2", "psycopg2"), ("psycopg", "psycopg"), ("pg8000", "pg8000")),
+    "mysql": (("pymysql", "pymysql"), ("mysqldb", "MySQLdb"), ("mariadbconnector", "mariadb")),
+    "mariadb": (("pymysql", "pymysql"), ("mysqldb", "MySQLdb"), ("mariadbconnector", "mariadb")),
+    "mssql": (("pyodbc", "pyodbc"), ("pymssql", "pymssql")),
 }
 _SUPPORTED_BACKENDS = ("sqlite", "postgresql", "mysql", "mariadb", "mssql")
 _MAX_LISTED = 25  # names listed in one error line before "… and N more"
@@ -104,7 +106,9 @@ def redact_url(url: str | URL) -> str:
 
 def _secrets_of(url: URL | None) -> list[str]:
     """The password of ``url`` in the spellings a driver message could contain."""
-    if url is None or not url.password:
+    # Very short passwords are not blanked: "p" would mangle every message, and no driver
+    # message echoes a password anyway (this is a second line of defence).
+    if url is None or not url.password or len(str(url.password)) < 4:
         return []
     pw = str(url.password)
     return sorted({pw, quote(pw, safe=""), quote(pw)}, key=len, reverse=True)
@@ -143,8 +147,11 @@ def open_engine(url: str, *, connect_timeout_s: int = 10) -> Engine:
     if backend == "sqlite":
         return _open_sqlite(parsed, connect_timeout_s)
 
+    driver = parsed.drivername.partition("+")[2]
+    if not driver:
+        driver = _installed_driver(parsed, backend)
+        parsed = parsed.set(drivername=f"{backend}+{driver}")
     connect_args: dict[str, Any] = {}
-    driver = parsed.drivername.partition("+")[2] or _default_driver(parsed)
     if backend == "postgresql" and driver in ("psycopg2", "psycopg"):
         # A startup option, not a SET: it cannot be undone by a rollback of the first transaction.
         options = " ".join(
@@ -169,11 +176,15 @@ def open_engine(url: str, *, connect_timeout_s: int = 10) -> Engine:
     return engine
 
 
-def _default_driver(url: URL) -> str:
-    try:
-        return url.get_driver_name()
-    except Exception:
-        return ""
+def _installed_driver(url: URL, backend: str) -> str:
+    choices = _DRIVER_CHOICES[backend]
+    for driver, module in choices:
+        if importlib.util.find_spec(module) is not None:
+            return driver
+    packages = " or ".join(_DRIVER_PACKAGES[d] for d, _ in choices)
+    raise ConfigError(
+        f"database URL {redact_url(url)}: no {backend} driver is installed; pip install {packages}"
+    )
 
 
 def _create_engine(url: URL, connect_args: dict[str, Any]) -> Engine:
@@ -186,14 +197,13 @@ def _create_engine(url: URL, connect_args: dict[str, Any]) -> Engine:
             "use e.g. postgresql+psycopg2, mariadb+pymysql, mssql+pyodbc or sqlite"
         ) from err
     except ImportError as err:
-        driver = driver or _default_driver(url)
         package = _DRIVER_PACKAGES.get(driver, err.name or driver)
-        alternative = _INSTALLED_ALTERNATIVE.get(backend)
-        hint = (
-            f" (or use {alternative}...)"
-            if alternative and alternative[:-3] != url.drivername
-            else ""
-        )
+        others = [
+            f"{backend}+{d}"
+            for d, module in _DRIVER_CHOICES.get(backend, ())
+            if d != driver and importlib.util.find_spec(module) is not None
+        ]
+        hint = f" (or use the installed {others[0]}://...)" if others else ""
         raise ConfigError(
             f"database URL {redact_url(url)}: driver {driver!r} is not installed; "
             f"pip install {package}{hint}"
@@ -263,9 +273,11 @@ def _classify(err: BaseException) -> str:
     orig = getattr(err, "orig", None) or err
     pgcode, mysql_no = _driver_code(orig)
     text = str(orig).lower()
+    if mysql_no == 1044:
+        return "no_access"
     if (
         pgcode in ("28P01", "28000")
-        or mysql_no in (1044, 1045, 1698)
+        or mysql_no in (1045, 1698)
         or ("authentication failed" in text or "access denied" in text or "login failed" in text)
     ):
         return "auth"
@@ -336,6 +348,11 @@ def translate_errors(
         user = url.username if url is not None else None
         if kind == "auth":
             msg = f"login to {where} failed for user {user!r}; check user name and password"
+        elif kind == "no_access":
+            msg = (
+                f"user {user!r} may not use database {url.database if url else '?'!r} on "
+                f"{where}, or it does not exist; check the database name and the grants"
+            )
         elif kind == "no_database":
             msg = f"database {url.database if url else '?'!r} does not exist on {where}"
         elif kind == "refused":
@@ -375,7 +392,11 @@ def _safe_url(target: URL | str) -> URL | None:
 
 
 def _first_line(err: BaseException | None) -> str:
-    text = str(err) if err is not None else ""
+    args = getattr(err, "args", ())
+    if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):
+        text = args[1]  # PyMySQL: (errno, message)
+    else:
+        text = str(err) if err is not None else ""
     for line in text.splitlines():
         # PostgreSQL prefixes server messages with the severity; it adds nothing for a user.
         line = re.sub(r"^(FATAL|ERROR):\s+", "", line.strip())
@@ -441,8 +462,14 @@ test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest t
 def _session_read_only(conn: sa.Connection, dialect: str) -> bool | None:
     if dialect == "postgresql":
         return conn.exec_driver_sql("SHOW transaction_read_only").scalar() == "on"
-    if dialect == "mysql":
-        return bool(conn.exec_driver_sql("SELECT @@session.transaction_read_only").scalar())
+    if dialect in ("mysql", "mariadb"):
+        # MySQL 8 and MariaDB 11.1+ call it transaction_read_only, older MariaDB tx_read_only;
+        # a failed SELECT does not abort a MySQL transaction, so the fallback is safe.
+        try:
+            value = conn.exec_driver_sql("SELECT @@session.transaction_read_only").scalar()
+        except exc.DBAPIError:
+            value = conn.exec_driver_sql("SELECT @@session.tx_read_only").scalar()
+        return bool(value)
     if dialect == "sqlite":
         return bool(conn.exec_driver_sql("PRAGMA query_only").scalar())
     return None
@@ -523,6 +550,14 @@ def _code_only(sql: str) -> str:
     return pattern.sub(" ", sql)
 
 
+def _exec_query(conn: sa.Connection, sql: str) -> sa.CursorResult[Any]:
+    """Execute the user's SQL as written (no ``:name`` binds, ``%`` kept literal)."""
+    if conn.dialect.paramstyle in ("format", "pyformat"):
+        # psycopg2/pymysql format the statement with the (empty) parameters: % must be doubled.
+        sql = sql.replace("%", "%%")
+    return conn.exec_driver_sql(sql)
+
+
 def describe(
     engine: Engine,
     *,
@@ -545,11 +580,11 @@ def _columns_of(
         return list(conn.execute(stmt).keys())
     sql = _validate_query(query or "")
     if conn.dialect.name == "mssql":  # no WITH inside a derived table there
-        result = conn.execution_options(stream_results=True).exec_driver_sql(sql)
+        result = _exec_query(conn.execution_options(stream_results=True), sql)
         keys = list(result.keys())
         result.close()
         return keys
-    return list(conn.exec_driver_sql(f"SELECT * FROM ({sql}) dg_q WHERE 1 = 0").keys())
+    return list(_exec_query(conn, f"SELECT * FROM ({sql}) dg_q WHERE 1 = 0").keys())
 
 
 def count_rows(
@@ -566,7 +601,7 @@ def count_rows(
             tbl = _resolve_table(conn, table, source_name)
             return int(conn.execute(sa.select(sa.func.count()).select_from(tbl)).scalar_one())
         sql = _validate_query(query or "")
-        return int(conn.exec_driver_sql(f"SELECT COUNT(*) FROM ({sql}) dg_q").scalar_one())
+        return int(_exec_query(conn, f"SELECT COUNT(*) FROM ({sql}) dg_q").scalar_one())
 
 
 def _one_of(table: str | None, query: str | None) -> None:
@@ -651,7 +686,7 @@ def _iter_batches(
             result = streaming.execute(sa.select(*cols).select_from(tbl))
             picks = None
         else:
-            result = streaming.exec_driver_sql(_validate_query(query or ""))
+            result = _exec_query(streaming, _validate_query(query or ""))
             keys = list(result.keys())
             picks = [keys.index(c) for c in wanted] if wanted is not None else None
         names = wanted if wanted is not None else list(result.keys())
