@@ -444,3 +444,30 @@ def test_unknown_database(pg_database: ServerDatabase) -> None:
     url = pg_database.url.rsplit("/", 1)[0] + "/gibt_es_nicht"
     with pytest.raises(SourceError, match="database 'gibt_es_nicht' does not exist"):
         read_table(open_engine(url), table="t", source_name="odoo")
+
+
+def test_postgres_reads_through_a_server_side_cursor(pg_database: ServerDatabase) -> None:
+    """Memory stays bounded by one chunk: rows come from a DECLAREd cursor, not all at once."""
+    with pg_database.admin_engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE big AS SELECT i AS id, lpad(i::text, 8, '0') AS code,"
+            " repeat('x', 100) AS note FROM generate_series(1, 20000) AS i"
+        )
+    engine = open_engine(pg_database.url)
+    chunks = iter_chunks(engine, table="big", columns=["code"], source_name="s", chunksize=1000)
+    try:
+        first = next(chunks)
+        assert first.shape == (1000, 1)
+        with pg_database.admin_engine.connect() as admin:
+            running = (
+                admin.exec_driver_sql(
+                    "SELECT query FROM pg_stat_activity WHERE usename = 'dg_reader'"
+                )
+                .scalars()
+                .all()
+            )
+        # DECLARE ... CURSOR, then FETCH FORWARD n: the last statement is one of them
+        assert any(q.lstrip().upper().startswith(("DECLARE", "FETCH")) for q in running), running
+        assert sum(len(c) for c in chunks) == 19000
+    finally:
+        chunks.close()
