@@ -471,3 +471,9 @@ def test_postgres_reads_through_a_server_side_cursor(pg_database: ServerDatabase
         assert sum(len(c) for c in chunks) == 19000
     finally:
         chunks.close()
+
+
+def test_unknown_role_is_a_login_error(pg_database: ServerDatabase) -> None:
+    url = pg_database.url.replace("dg_reader@", "niemand@")
+    with pytest.raises(SourceError, match=r"login to .* failed for user 'niemand'"):
+        read_table(open_engine(url), table="t", source_name="odoo")

@@ -279,6 +279,7 @@ def _classify(err: BaseException) -> str:
         pgcode in ("28P01", "28000")
         or mysql_no in (1045, 1698)
         or ("authentication failed" in text or "access denied" in text or "login failed" in text)
+        or ("role" in text and "does not exist" in text)
     ):
         return "auth"
     if pgcode == "3D000" or mysql_no == 1049 or ("database" in text and "does not exist" in text):
