@@ -12,6 +12,9 @@ import pytest
 from kmu_dataguard.cli import main
 from kmu_dataguard.demo.world import DemoWorld, build_world
 
+# Real PostgreSQL and MariaDB servers (see tests/server_fixtures.py).
+pytest_plugins = ["tests.server_fixtures"]
+
 
 @dataclass
 class Run:

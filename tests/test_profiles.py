@@ -24,7 +24,7 @@ from kmu_dataguard.sources.profiles import (
 )
 from tests.datev_files import write_datev
 
-BUILTIN = ["business_central", "datev", "hubspot", "lexoffice", "salesforce"]
+BUILTIN = ["business_central", "datev", "hubspot", "lexoffice", "odoo", "salesforce", "sap_b1"]
 
 
 def _yaml(folder: Path, name: str, body: str) -> Path:
