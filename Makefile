@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test servers lint bench clean
 
 $(BIN)/dataguard: pyproject.toml
 	$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: install python3-venv (apt-get install python3-venv)"; exit 2; }
@@ -14,7 +14,12 @@ $(BIN)/dataguard: pyproject.toml
 demo: $(BIN)/dataguard
 	$(BIN)/dataguard demo --dir dataguard-demo
 
-test: $(BIN)/dataguard
+# The tests start their own PostgreSQL and MariaDB servers; this installs the Debian packages
+# when they are missing (a no-op otherwise; needs root or sudo).
+servers:
+	bash .ci/install-servers.sh
+
+test: $(BIN)/dataguard servers
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
