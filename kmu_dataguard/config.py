@@ -30,6 +30,7 @@ __all__ = [
     "Config",
     "GateConfig",
     "SourceConfig",
+    "build_config",
     "load_config",
     "redact",
     "url_passwords",
@@ -183,14 +184,23 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
 
     secrets: set[str] = set()
     data = _interpolate(raw, secrets, file, ())
+    return build_config(data, origin=file, secrets=secrets)
+
+
+def build_config(data: dict[str, Any], *, origin: Path, secrets: set[str] | None = None) -> Config:
+    """Validate a configuration given as data (a file's content, or built by `dataguard check`).
+
+    ``origin`` names the file in messages and anchors relative paths.
+    """
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(redact(_describe_validation_error(file, exc), secrets)) from None
-    config._path = file.resolve()
-    config._secrets = frozenset(secrets)
+        message = _describe_validation_error(origin, exc)
+        raise ConfigError(redact(message, secrets or set())) from None
+    config._path = origin.resolve()
+    config._secrets = frozenset(secrets or ())
     _check_urls(config)
-    _check_references(config, file)
+    _check_references(config, origin)
     return config
 
 

@@ -14,7 +14,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kmu_dataguard.config import CheckConfig, Config, SourceConfig, load_config, redact
+from kmu_dataguard.config import CheckConfig, Config, build_config, load_config, redact
 from kmu_dataguard.errors import ConfigError, DataguardError, SourceError
 from kmu_dataguard.gate import check_verdict, exit_code_for, gate_verdict
 from kmu_dataguard.results import CheckResult, GateResult, RunError, Severity
@@ -46,37 +46,45 @@ def run_gate(
 
 def run_check(
     source: str | os.PathLike[str],
-    suite: str,
+    suite: str | None = None,
     *,
     key: str | None = None,
     table: str | None = None,
+    query: str | None = None,
+    profile: str | None = None,
+    entity: str | None = None,
+    sheet: str | int | None = None,
     suites_dir: str | os.PathLike[str] | None = None,
+    connectors_dir: str | os.PathLike[str] | None = None,
     fail_on: str = "critical",
     report_dir: str | os.PathLike[str] | None = None,
     max_keys: int | None = None,
 ) -> GateResult:
-    """Check one export (a file path) or one database table (an SQLAlchemy URL) ad hoc."""
+    """Check one export (a file path) or one database table (an SQLAlchemy URL) ad hoc.
+
+    With ``profile`` and ``entity`` the source is read through a connector profile; ``suite``
+    then defaults to the entity's built-in suite.
+    """
     text = os.fspath(source)
     is_url = "://" in text
-    if is_url and not table:
-        raise ConfigError(f"{_redact_url(text)}: say which table to check (--table NAME)")
-    if not is_url and table:
-        raise ConfigError(f"{text}: --table applies to database URLs, not to files")
-    try:
-        src = SourceConfig(url=text) if is_url else SourceConfig(path=text)
-        check = CheckConfig(source="input", suite=suite, key=key, table=table)
-        cfg = Config(
-            suites_dir=os.fspath(suites_dir) if suites_dir else None,
-            sources={"input": src},
-            checks={Path(text).stem if not is_url else table or "input": check},
-        )
-    except ValueError as exc:
-        raise ConfigError(f"{text}: {exc}") from None
-    catalog = SuiteCatalog(cfg.user_suite_dirs())
-    if not catalog.has(suite):
-        raise ConfigError(
-            f"no suite named {suite!r} (suites available: {', '.join(catalog.names())})"
-        )
+    location = {"url": text} if is_url else {"path": text}
+    source_cfg = {**location, "profile": profile, "sheet": sheet}
+    check_cfg = {
+        "source": "input",
+        "suite": suite,
+        "entity": entity,
+        "key": key,
+        "table": table,
+        "query": query,
+    }
+    name = entity or table or ("query" if query else Path(text).stem if not is_url else "input")
+    data = {
+        "suites_dir": os.fspath(suites_dir) if suites_dir else None,
+        "connectors_dir": os.fspath(connectors_dir) if connectors_dir else None,
+        "sources": {"input": {k: v for k, v in source_cfg.items() if v is not None}},
+        "checks": {name: {k: v for k, v in check_cfg.items() if v is not None}},
+    }
+    cfg = build_config(data, origin=Path.cwd() / "(command line)", secrets=set())
     return _run(cfg, None, list(cfg.checks), _severity(fail_on), report_dir, max_keys)
 
 
@@ -177,9 +185,3 @@ def _severity(value: str) -> Severity:
         return Severity(value)
     except ValueError:
         raise ConfigError(f"fail_on must be 'critical' or 'warning', not {value!r}") from None
-
-
-def _redact_url(url: str) -> str:
-    from kmu_dataguard.sources.sql import redact_url
-
-    return redact_url(url)

@@ -121,12 +121,12 @@ def test_odoo_articles(odoo_url: str) -> None:
     rows = read_entity(odoo_url, load_profile("odoo"), "articles")
     assert sorted(rows) == ["200", "201", "203"]  # 202 is archived
     assert rows["200"] == {
-        "article_id": "200", "name": "Roggenbrot 1 kg", "gtin": "0012345678905", "unit": "Stück",
+        "article_id": "200", "name": "Roggenbrot 1 kg", "gtin": "0012345678905", "unit": "C62",
         "net_price": "4.50", "currency": "EUR", "vat_rate": "7.0", "supplier_id": "12",
         "blocked": "false",
     }  # fmt: skip
     flour = rows["201"]
-    assert (flour["name"], flour["unit"]) == ("Wheat flour type 550", "kg")  # no German name
+    assert (flour["name"], flour["unit"]) == ("Wheat flour type 550", "KGM")  # no German name
     assert flour["supplier_id"] == "13"  # lowest sequence wins over lowest id
     assert flour["vat_rate"] == "7.0"  # the purchase tax does not count
     box = rows["203"]

@@ -15,6 +15,8 @@ import click
 from kmu_dataguard.cli.check import check
 from kmu_dataguard.cli.demo import demo
 from kmu_dataguard.cli.gate import gate
+from kmu_dataguard.cli.profiles import profiles
+from kmu_dataguard.cli.sources import sources
 from kmu_dataguard.cli.suites import suites
 from kmu_dataguard.errors import DataguardError
 from kmu_dataguard.exit_codes import ExitCode
@@ -36,7 +38,7 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, stream=sys.stderr, format="dataguard: %(message)s")
 
 
-for command in (gate, check, suites, demo):
+for command in (gate, check, suites, profiles, sources, demo):
     cli.add_command(command)
 
 

@@ -11,9 +11,23 @@ from kmu_dataguard.errors import DataguardError
 
 @click.command()
 @click.argument("source")
-@click.option("--suite", required=True, help="Suite name (see `dataguard suites`) or a .json file.")
+@click.option(
+    "--suite",
+    default=None,
+    help="Suite name (see `dataguard suites`) or a .json file; default: the --entity's suite.",
+)
 @click.option("--key", default=None, help="Column identifying each record (default: row number).")
 @click.option("--table", default=None, help="Table to check when SOURCE is a database URL.")
+@click.option("--query", default=None, help="Read-only SELECT to check when SOURCE is a URL.")
+@click.option("--profile", default=None, help="Connector profile (see `dataguard profiles`).")
+@click.option("--entity", default=None, help="Canonical entity the profile maps (customers, …).")
+@click.option("--sheet", default=None, help="Excel sheet name or 0-based index.")
+@click.option(
+    "--connectors-dir",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="Folder with your own connector profiles.",
+)
 @click.option(
     "--suites-dir",
     type=click.Path(file_okay=False, exists=True),
@@ -25,16 +39,28 @@ from kmu_dataguard.errors import DataguardError
 @fail_on_option("critical")
 def check(
     source: str,
-    suite: str,
+    suite: str | None,
     key: str | None,
     table: str | None,
+    query: str | None,
+    profile: str | None,
+    entity: str | None,
+    sheet: str | None,
+    connectors_dir: str | None,
     suites_dir: str | None,
     output_format: str,
     report_dir: str | None,
     max_keys: int | None,
     fail_on: str,
 ) -> int:
-    """Check SOURCE (a CSV file or an SQLAlchemy URL with --table) with one suite.
+    """Check SOURCE ad hoc: a CSV, Excel or DATEV file, or an SQLAlchemy URL.
+
+    \b
+    Examples:
+      dataguard check export.csv --suite customers --key customer_id
+      dataguard check EXTF_Debitoren.csv --profile datev --entity customers
+      dataguard check sqlite:///odoo.db --profile odoo --entity customers
+      dataguard check postgresql://guard@db/erp --table res_partner --key id --suite customers
 
     Same verdicts and exit codes as `dataguard gate`.
     """
@@ -46,7 +72,12 @@ def check(
             suite,
             key=key,
             table=table,
+            query=query,
+            profile=profile,
+            entity=entity,
+            sheet=int(sheet) if sheet is not None and sheet.isdigit() else sheet,
             suites_dir=suites_dir,
+            connectors_dir=connectors_dir,
             fail_on=fail_on,
             report_dir=report_dir,
             max_keys=max_keys,
