@@ -16,20 +16,25 @@ How GX is driven, and why:
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import warnings
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kmu_dataguard.errors import EngineError, SuiteError
 from kmu_dataguard.results import ExpectationOutcome
+from kmu_dataguard.sources.table import SqlTable
 from kmu_dataguard.suites import ExpectationSpec, SuiteSpec
 
 if TYPE_CHECKING:
     from kmu_dataguard.sources.table import Table
 
 __all__ = ["ROW_KEY", "validate_table"]
+
+log = logging.getLogger("kmu_dataguard")
 
 #: Key used when a check names no key column: the 1-based data row number.
 ROW_KEY = "_row"
@@ -101,47 +106,31 @@ def build_suite(spec: SuiteSpec) -> Any:
 
 
 def validate_table(
-    table: Table,
+    table: Table | SqlTable,
     spec: SuiteSpec,
     *,
     key: str | None,
     max_keys: int | None = None,
 ) -> list[ExpectationOutcome]:
-    """Validate ``table`` with the suite; one outcome per expectation, in suite order."""
-    import pandas as pd
+    """Validate ``table`` with the suite; one outcome per expectation, in suite order.
 
+    An in-memory table is validated with pandas. A table left in its database is validated
+    there, except the expectations that need the values in Python (custom validators, or what
+    the dialect cannot do): for those only the needed columns are fetched, in chunks.
+    """
     suite = build_suite(spec)
-    frame = table.frame
     present = set(table.columns)
-    if key is None:
-        keys = pd.Series(range(1, len(frame) + 1), index=frame.index).astype(str).to_numpy()
-    else:
-        keys = frame[key].to_numpy(dtype=object)
-
     # Missing columns are reported by us, clearly, rather than as GX exception dumps.
     missing = {
         e.id: [c for c in e.columns() if c not in present]
         for e in spec.expectations
         if any(c not in present for c in e.columns())
     }
-    runnable = [e for e in suite.expectations if e.meta[_META_ID] not in missing]
-
-    results: dict[str, Any] = {}
-    if runnable:
-        import great_expectations as gx
-
-        gx_suite = gx.ExpectationSuite(name=spec.name, expectations=runnable)
-        batch = _batch(frame.reset_index(drop=True))
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # pandas/GX noise about regex groups etc.
-                validation = batch.validate(gx_suite, result_format={"result_format": "COMPLETE"})
-        except Exception as exc:
-            raise EngineError(
-                f"suite {spec.name!r} on {table.origin}: the validation engine failed: "
-                f"{' '.join(str(exc).split())[:300]}"
-            ) from exc
-        results = {r.expectation_config.meta.get(_META_ID): r for r in validation.results}
+    runnable = {e.meta[_META_ID]: e for e in suite.expectations if e.meta[_META_ID] not in missing}
+    if isinstance(table, SqlTable):
+        tallies = _validate_in_database(table, spec, runnable, key)
+    else:
+        tallies = _validate_frame(table.frame, spec.name, table.origin, runnable, key)
 
     outcomes = []
     for exp in spec.expectations:
@@ -153,12 +142,315 @@ def validate_table(
                     f"(columns present: {', '.join(table.columns) or 'none'})",
                 )
             )
-        elif exp.id not in results:
+        elif exp.id not in tallies:
             # Fail closed: an expectation without a result was not checked.
             outcomes.append(_error_outcome(exp, "the engine returned no result for it"))
         else:
-            outcomes.append(_outcome(exp, results[exp.id], keys, max_keys))
+            outcomes.append(_finish(exp, tallies[exp.id], max_keys))
     return outcomes
+
+
+@dataclass
+class _Tally:
+    """What one or more GX results (e.g. of several chunks) say about one expectation."""
+
+    count: int = 0
+    elements: int = 0
+    missing: int = 0
+    keys: list[str | None] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)
+    success: bool = True
+    error: str | None = None
+    observed: Any = None
+    parts: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, other: _Tally) -> None:
+        self.count += other.count
+        self.elements += other.elements
+        self.missing += other.missing
+        self.keys.extend(other.keys)
+        self.values.extend(other.values)
+        self.success = self.success and other.success
+        self.error = self.error or other.error
+        self.observed = other.observed if self.observed is None else self.observed
+        self.parts += other.parts
+
+
+def _run_suite(batch: Any, name: str, expectations: list[Any], origin: str, fmt: dict) -> Any:
+    import great_expectations as gx
+
+    gx_suite = gx.ExpectationSuite(name=name, expectations=expectations)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pandas/GX noise about regex groups etc.
+            return batch.validate(gx_suite, result_format=fmt).results
+    except Exception as exc:
+        raise EngineError(
+            f"suite {name!r} on {origin}: the validation engine failed: "
+            f"{' '.join(str(exc).split())[:300]}"
+        ) from exc
+
+
+def _validate_frame(
+    frame: Any,
+    name: str,
+    origin: str,
+    expectations: dict[str, Any],
+    key: str | None,
+    first_row: int = 1,
+) -> dict[str, _Tally]:
+    """Validate an in-memory frame; failing rows' positions become keys in one lookup."""
+    import numpy as np
+
+    if not expectations or frame is None:
+        return {}
+    frame = frame.reset_index(drop=True)
+    if key is None:
+        keys = np.arange(first_row, first_row + len(frame)).astype(str).astype(object)
+    else:
+        keys = frame[key].to_numpy(dtype=object)
+    results = _run_suite(
+        _batch(frame), name, list(expectations.values()), origin, {"result_format": "COMPLETE"}
+    )
+    tallies = {}
+    for result in results:
+        details = result.result or {}
+        positions = list(details.get("unexpected_index_list") or [])
+        tally = _tally(result)
+        tally.keys = _keys_at(keys, positions)
+        tally.values = [_text(v) for v in list(details.get("unexpected_list") or [])]
+        tallies[result.expectation_config.meta.get(_META_ID)] = tally
+    return tallies
+
+
+def _validate_in_database(
+    table: SqlTable, spec: SuiteSpec, expectations: dict[str, Any], key: str | None
+) -> dict[str, _Tally]:
+    from kmu_dataguard.validators import PYTHON_ONLY
+
+    native = {i: e for i, e in expectations.items() if e.expectation_type not in PYTHON_ONLY}
+    in_python = {i: e for i, e in expectations.items() if i not in native}
+    tallies: dict[str, _Tally] = {}
+    if native:
+        for ident, tally in _validate_sql(table, spec.name, native, key).items():
+            if tally.error is not None:
+                # The dialect cannot evaluate it (e.g. regex on SQLite): evaluate in Python.
+                log.info("%s: evaluated in Python (%s)", ident, tally.error)
+                in_python[ident] = native[ident]
+            else:
+                tallies[ident] = tally
+    chunked = {i: e for i, e in in_python.items() if _is_row_local(e.expectation_type)}
+    whole = {i: e for i, e in in_python.items() if i not in chunked}
+    tallies.update(_validate_fetched(table, spec.name, chunked, key, chunksize=_CHUNK_ROWS))
+    tallies.update(_validate_fetched(table, spec.name, whole, key, chunksize=None))
+    return tallies
+
+
+#: Rows fetched per chunk for the expectations validated in Python on a database source.
+_CHUNK_ROWS = 100_000
+
+# Map expectations whose condition looks at other rows: never validated chunk by chunk.
+_CROSS_ROW = frozenset(
+    {
+        "expect_column_values_to_be_unique",
+        "expect_compound_columns_to_be_unique",
+        "expect_multicolumn_values_to_be_unique",
+    }
+)
+
+
+def _is_row_local(expectation_type: str) -> bool:
+    from great_expectations.expectations.expectation import (
+        ColumnMapExpectation,
+        ColumnPairMapExpectation,
+        MulticolumnMapExpectation,
+    )
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    if expectation_type in _CROSS_ROW:
+        return False
+    impl = get_expectation_impl(expectation_type)
+    return issubclass(
+        impl, ColumnMapExpectation | ColumnPairMapExpectation | MulticolumnMapExpectation
+    )
+
+
+def _validate_fetched(
+    table: SqlTable,
+    name: str,
+    expectations: dict[str, Any],
+    key: str | None,
+    *,
+    chunksize: int | None,
+) -> dict[str, _Tally]:
+    """Fetch only the columns these expectations need (and the key) and validate them."""
+    from kmu_dataguard.sources.sql import iter_chunks, read_table
+
+    if not expectations:
+        return {}
+    needed: list[str] = [key] if key else []
+    for exp in expectations.values():
+        for column in _expectation_columns(exp):
+            if column not in needed:
+                needed.append(column)
+    if chunksize is None:
+        frames: Any = [
+            read_table(
+                table.reader,
+                query=table.query,
+                columns=needed or None,
+                source_name=table.source_name,
+            )
+        ]
+    else:
+        frames = iter_chunks(
+            table.reader,
+            query=table.query,
+            columns=needed or None,
+            source_name=table.source_name,
+            chunksize=chunksize,
+        )
+    merged: dict[str, _Tally] = {}
+    first_row = 1
+    for frame in frames:
+        for ident, tally in _validate_frame(
+            frame, name, table.origin, expectations, key, first_row
+        ).items():
+            merged.setdefault(ident, _Tally()).add(tally)
+        first_row += len(frame)
+    if len(merged) < len(expectations) and first_row == 1:
+        # No rows at all: validate an empty frame so every expectation still gets a verdict.
+        import pandas as pd
+
+        empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in needed})
+        merged = _validate_frame(empty, name, table.origin, expectations, key)
+    return merged
+
+
+def _expectation_columns(exp: Any) -> list[str]:
+    names = [getattr(exp, k, None) for k in ("column", "column_A", "column_B")]
+    names += list(getattr(exp, "column_list", None) or [])
+    condition = getattr(exp, "row_condition", None)
+    names += _condition_columns(condition)
+    return [str(n) for n in names if n]
+
+
+def _condition_columns(condition: Any) -> list[str]:
+    """Columns a structured row condition reads (they must be fetched too)."""
+    if condition is None or isinstance(condition, str):
+        return []
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            column = node.get("column")
+            if isinstance(column, dict) and "name" in column:
+                found.append(str(column["name"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list | tuple):
+            for value in node:
+                walk(value)
+        else:
+            dump = getattr(node, "model_dump", None) or getattr(node, "dict", None)
+            if callable(dump):
+                walk(dump())
+
+    walk(condition)
+    return found
+
+
+def _validate_sql(
+    table: SqlTable, name: str, expectations: dict[str, Any], key: str | None
+) -> dict[str, _Tally]:
+    """Run expectations in the database; GX lists every failing key when asked to."""
+    context = _context()
+    source_name = f"sql-{next(_SEQUENCE)}"
+    datasource = context.data_sources.add_sql(
+        source_name,
+        connection_string=table.engine_url,
+        create_temp_table=False,
+        kwargs=table.engine_kwargs,
+    )
+    try:
+        asset = datasource.add_query_asset("check", query=table.query)
+        batch = asset.add_batch_definition_whole_table("all").get_batch()
+        fmt: dict[str, Any] = {"result_format": "COMPLETE", "return_unexpected_index_query": False}
+        if key:
+            # GX caps the keys it lists at partial_unexpected_count on SQL sources.
+            fmt |= {"unexpected_index_column_names": [key], "partial_unexpected_count": 10**12}
+        results = _run_suite(batch, name, list(expectations.values()), table.origin, fmt)
+    finally:
+        context.data_sources.delete(source_name)
+    tallies = {}
+    for result in results:
+        exp = result.expectation_config
+        tally = _tally(result)
+        rows = list((result.result or {}).get("unexpected_index_list") or [])
+        columns = [c for c in (exp.kwargs.get(k) for k in ("column", "column_A", "column_B")) if c]
+        tally.keys = [_text(r.get(key)) if isinstance(r, dict) else None for r in rows]
+        tally.values = [
+            _text(tuple(r.get(c) for c in columns) if len(columns) > 1 else r.get(columns[0]))
+            if isinstance(r, dict) and columns
+            else None
+            for r in rows
+        ]
+        tallies[exp.meta.get(_META_ID)] = tally
+    return tallies
+
+
+_SEQUENCE = itertools.count(1)
+
+
+def _tally(result: Any) -> _Tally:
+    error = _exception_message(result.exception_info)
+    details = result.result or {}
+    if error is not None:
+        return _Tally(error=f"could not be evaluated: {error}", success=False, parts=1)
+    return _Tally(
+        count=int(details.get("unexpected_count") or 0),
+        elements=int(details.get("element_count") or 0),
+        missing=int(details.get("missing_count") or 0),
+        success=bool(result.success),
+        observed=_plain(details.get("observed_value")),
+        parts=1,
+        details=details,
+    )
+
+
+def _finish(exp: ExpectationSpec, tally: _Tally, max_keys: int | None) -> ExpectationOutcome:
+    if tally.error is not None:
+        return _error_outcome(exp, tally.error)
+    nonmissing = tally.elements - tally.missing
+    percent = 100.0 * tally.count / nonmissing if nonmissing > 0 else 0.0
+    success = tally.success
+    if tally.parts > 1:
+        # Chunks were judged one by one; judge the whole table against `mostly` once more.
+        mostly = float(exp.kwargs.get("mostly", 1.0))
+        success = nonmissing == 0 or (1 - tally.count / nonmissing) >= mostly - 1e-12
+    allowed = exp.meta.get("max_failures")
+    if not success and isinstance(allowed, int) and tally.count <= allowed:
+        success = True  # an allowed failing count, as the suite declares
+    keys, values = tally.keys, tally.values
+    truncated = max_keys is not None and len(keys) > max_keys
+    if truncated:
+        keys, values = keys[:max_keys], values[:max_keys]
+    return ExpectationOutcome(
+        id=exp.id,
+        type=exp.type,
+        column=exp.column,
+        severity=exp.severity,
+        success=success,
+        unexpected_count=tally.count,
+        unexpected_percent=percent,
+        failing_keys=list(keys),
+        failing_keys_truncated=truncated,
+        failing_values=list(values[: len(keys)]),
+        kwargs=exp.kwargs,
+        meta=exp.meta,
+        observed_value=tally.observed,
+    )
 
 
 def _batch(frame: Any) -> Any:
@@ -177,43 +469,6 @@ def _batch(frame: Any) -> Any:
         return definition.get_batch(batch_parameters={"dataframe": frame})
     finally:
         asset.delete_batch_definition(definition.name)
-
-
-def _outcome(
-    exp: ExpectationSpec, result: Any, keys: Any, max_keys: int | None
-) -> ExpectationOutcome:
-    error = _exception_message(result.exception_info)
-    if error is not None:
-        return _error_outcome(exp, f"could not be evaluated: {error}")
-    details = result.result or {}
-    count = int(details.get("unexpected_count") or 0)
-    percent = details.get("unexpected_percent")
-    percent = 0.0 if percent is None or math.isnan(float(percent)) else float(percent)
-    positions = list(details.get("unexpected_index_list") or [])
-    values = list(details.get("unexpected_list") or [])
-    failing_keys = _keys_at(keys, positions)
-    truncated = max_keys is not None and len(failing_keys) > max_keys
-    if truncated:
-        failing_keys, values = failing_keys[:max_keys], values[:max_keys]
-    success = bool(result.success)
-    allowed = exp.meta.get("max_failures")
-    if not success and isinstance(allowed, int) and count and count <= allowed:
-        success = True  # an allowed failing count, as the suite declares
-    return ExpectationOutcome(
-        id=exp.id,
-        type=exp.type,
-        column=exp.column,
-        severity=exp.severity,
-        success=success,
-        unexpected_count=count,
-        unexpected_percent=percent,
-        failing_keys=failing_keys,
-        failing_keys_truncated=truncated,
-        failing_values=[_text(v) for v in values[: len(failing_keys)]],
-        kwargs=exp.kwargs,
-        meta=exp.meta,
-        observed_value=_plain(details.get("observed_value")),
-    )
 
 
 def _keys_at(keys: Any, positions: list[Any]) -> list[str | None]:

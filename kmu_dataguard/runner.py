@@ -154,7 +154,12 @@ def _run_check(
         from kmu_dataguard.engine import validate_table
 
         log.info("validating %s (%d rows) with suite %s", name, table.rows, spec.name)
-        result.expectations = validate_table(table, spec, key=key, max_keys=max_keys)
+        try:
+            result.expectations = validate_table(table, spec, key=key, max_keys=max_keys)
+        finally:
+            reader = getattr(table, "reader", None)
+            if reader is not None:
+                reader.dispose()
         for outcome in result.expectations:
             if outcome.error is not None:
                 outcome.error = redact(outcome.error, secrets)

@@ -34,8 +34,10 @@ def cli(verbose: int) -> None:
     Exit codes: 0 pass (warnings allowed), 1 blocked (data failed a blocking
     expectation), 2 usage or configuration error, 3 could not validate.
     """
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="dataguard: %(message)s")
+    # -v and -vv concern our own messages; libraries stay at warnings.
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, stream=sys.stderr, format="dataguard: %(message)s")
+    logging.getLogger("kmu_dataguard").setLevel(level)
 
 
 for command in (gate, check, suites, profiles, sources, demo):

@@ -87,9 +87,16 @@ def _probe(config: Config, name: str) -> SourceProbe:
             table = read_check_table(config, check)
             result.rows = table.rows
             result.columns = table.columns
-            result.not_provided = list(table.frame.attrs.get("not_provided", []))
+            result.not_provided = table.not_provided
+            _close(table)
         except DataguardError as exc:
             probe.ok = False
             result.error = redact(str(exc), config.secrets)
         probe.checks.append(result)
     return probe
+
+
+def _close(table: object) -> None:
+    reader = getattr(table, "reader", None)
+    if reader is not None:
+        reader.dispose()

@@ -13,25 +13,36 @@ from typing import TYPE_CHECKING
 
 from kmu_dataguard.config import CheckConfig, Config, SourceConfig
 from kmu_dataguard.errors import ConfigError
-from kmu_dataguard.sources.table import Table
+from kmu_dataguard.sources.table import SqlTable, Table
+
+AnyTable = Table | SqlTable
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from kmu_dataguard.sources.profiles import EntityMapping, Profile
 
-__all__ = ["file_format", "read_check_table", "sql_url"]
+__all__ = ["AnyTable", "file_format", "read_check_table", "sql_url"]
 
 
-def read_check_table(config: Config, check: CheckConfig) -> Table:
+def read_check_table(config: Config, check: CheckConfig, *, in_database: bool = True) -> AnyTable:
+    """The check's table: in memory for files, left in the database for SQL sources.
+
+    ``in_database=False`` reads an SQL table into memory (e.g. to show what it holds).
+    """
     source = config.sources[check.source]
     profile = _profile(config, source)
     mapping = profile.entity(check.entity) if profile and check.entity else None
-    if source.kind == "file":
+    if source.kind == "sql":
+        url = sql_url(source, config)
+        if in_database and not (mapping is not None and mapping.columns):
+            located = _locate_sql(url, check, mapping, label=check.source)
+            if located is not None:
+                return located
+        table = _read_sql(url, check, mapping, label=check.source)
+    else:
         assert source.path is not None
         table = _read_file(config.resolve_path(source.path), source, profile, check.entity)
-    else:
-        table = _read_sql(sql_url(source, config), check, mapping, label=check.source)
     if mapping is not None:
         table.frame = _complete_entity(table.frame, mapping.entity)
         table.key = mapping.key
@@ -111,6 +122,54 @@ def _read_sql(url: str, check: CheckConfig, mapping: EntityMapping | None, label
         frame = apply_mapping(frame, mapping, source_name=label)
     what = table or (f"{mapping.entity} via profile" if mapping is not None else "query")
     return Table(frame=frame, origin=f"{redact_url(url)} ({what})")
+
+
+def _locate_sql(
+    url: str, check: CheckConfig, mapping: EntityMapping | None, label: str
+) -> SqlTable | None:
+    """Describe the check's SELECT without reading rows; None when it cannot stay in the DB."""
+    from kmu_dataguard.sources.profiles import CANONICAL
+    from kmu_dataguard.sources.sql import (
+        count_rows,
+        describe,
+        open_engine,
+        redact_url,
+        table_query,
+        validation_engine_args,
+    )
+
+    args = validation_engine_args(url)
+    if args is None:
+        return None
+    engine = open_engine(url)
+    if mapping is not None:
+        query, what = mapping.query or "", f"{mapping.entity} via profile"
+    elif check.table is not None:
+        query, what = table_query(engine, check.table, source_name=label), check.table
+    else:
+        query, what = check.query or "", "query"
+    columns = describe(engine, query=query, source_name=label)
+    missing: list[str] = []
+    if mapping is not None:
+        missing = [c for c in CANONICAL.get(mapping.entity, ()) if c not in columns]
+        if missing:
+            # Canonical columns the system lacks are selected as empty, as for files.
+            nulls = ", ".join(f"CAST(NULL AS CHAR(1)) AS {c}" for c in missing)
+            query = f"SELECT dg_src.*, {nulls} FROM ({query}) dg_src"
+            columns = [*columns, *missing]
+    rows = count_rows(engine, query=query, source_name=label)
+    return SqlTable(
+        query=query,
+        origin=f"{redact_url(url)} ({what})",
+        rows=rows,
+        columns=columns,
+        engine_url=args[0],
+        engine_kwargs=args[1],
+        reader=engine,
+        source_name=label,
+        key=mapping.key if mapping is not None else None,
+        not_provided=missing,
+    )
 
 
 def _complete_entity(frame: pd.DataFrame, entity: str) -> pd.DataFrame:

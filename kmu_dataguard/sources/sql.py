@@ -48,9 +48,11 @@ __all__ = [
     "open_engine",
     "read_table",
     "redact_url",
+    "table_query",
     "test_connection",
     "to_text",
     "translate_errors",
+    "validation_engine_args",
 ]
 
 DEFAULT_CHUNKSIZE = 50_000
@@ -687,12 +689,21 @@ def _iter_batches(
             result = streaming.execute(sa.select(*cols).select_from(tbl))
             picks = None
         else:
-            result = _exec_query(streaming, _validate_query(query or ""))
-            keys = list(result.keys())
-            picks = [keys.index(c) for c in wanted] if wanted is not None else None
+            sql = _validate_query(query or "")
+            picks = None
+            if wanted is not None and conn.dialect.name != "mssql":
+                # Fetch only the wanted columns: the database drops the others.
+                quote_name = conn.dialect.identifier_preparer.quote
+                listed = ", ".join(f"dg_q.{quote_name(c)}" for c in wanted)
+                sql = f"SELECT {listed} FROM ({sql}) dg_q"
+            result = _exec_query(streaming, sql)
+            if wanted is not None and conn.dialect.name == "mssql":  # no WITH in a derived table
+                keys = list(result.keys())
+                picks = [keys.index(c) for c in wanted]
         names = wanted if wanted is not None else list(result.keys())
         with result:
-            for rows in result.partitions():
+            # An explicit size: a driver-level statement does not inherit yield_per's batching.
+            for rows in result.partitions(chunksize):
                 width = len(names)
                 cols_out: list[list[str | None]] = [[] for _ in range(width)]
                 for row in rows:
@@ -770,3 +781,45 @@ def read_table(
         )
         acc = [[] for _ in names]
     return _frame(names, acc)
+
+
+# ------------------------------------------------------------------ validation in the database
+
+
+def table_query(engine: Engine, table: str, *, source_name: str) -> str:
+    """``SELECT * FROM <table>`` for the engine's dialect, the name resolved and quoted."""
+    with translate_errors(engine, source_name=source_name, table=table), engine.connect() as conn:
+        clause = _resolve_table(conn, table, source_name)
+        stmt = sa.select(sa.literal_column("*")).select_from(clause)
+        return str(stmt.compile(dialect=engine.dialect))
+
+
+def validation_engine_args(
+    url: str, *, connect_timeout_s: int = 10
+) -> tuple[str, dict[str, Any]] | None:
+    """The URL and ``create_engine`` keyword arguments for the validation engine's own engine.
+
+    Great Expectations builds its SQLAlchemy engine itself; these arguments make its sessions
+    read-only like :func:`open_engine`'s (as startup options, since no listener can be attached
+    before its first connection). None for drivers where that is not possible (then the data
+    is validated in Python). The returned URL contains the password: never print it.
+    """
+    engine = open_engine(url, connect_timeout_s=connect_timeout_s)  # validates URL and driver
+    try:
+        parsed = engine.url
+    finally:
+        engine.dispose()
+    backend, _, driver = parsed.drivername.partition("+")
+    connect_args: dict[str, Any] = {}
+    if backend == "sqlite":
+        connect_args["timeout"] = connect_timeout_s  # mode=ro is in the URL
+    elif backend == "postgresql" and driver in ("psycopg2", "psycopg"):
+        options = "-c default_transaction_read_only=on"
+        connect_args.update(connect_timeout=connect_timeout_s, options=options)
+    elif backend in ("mysql", "mariadb") and driver in ("pymysql", "mysqldb"):
+        connect_args.update(
+            connect_timeout=connect_timeout_s, init_command="SET SESSION TRANSACTION READ ONLY"
+        )
+    else:
+        return None
+    return parsed.render_as_string(hide_password=False), {"connect_args": connect_args}

@@ -1,14 +1,14 @@
-"""The one thing every reader produces: a table of text columns and where it came from."""
+"""What every reader produces: a table of text columns, in memory or left in its database."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Table"]
+__all__ = ["SqlTable", "Table"]
 
 
 @dataclass
@@ -29,3 +29,29 @@ class Table:
     @property
     def columns(self) -> list[str]:
         return [str(c) for c in self.frame.columns]
+
+    @property
+    def not_provided(self) -> list[str]:
+        """Canonical columns the source does not have (added empty)."""
+        return list(self.frame.attrs.get("not_provided", []))
+
+
+@dataclass
+class SqlTable:
+    """A table left in its database: a read-only SELECT that the engine validates in place.
+
+    ``engine_url`` and ``engine_kwargs`` open the validation engine's own read-only session
+    (the URL holds the password: never print it); ``reader`` is our read-only SQLAlchemy
+    engine for fetching the columns that must be validated in Python.
+    """
+
+    query: str
+    origin: str
+    rows: int
+    columns: list[str]
+    engine_url: str = field(repr=False)
+    engine_kwargs: dict[str, Any] = field(repr=False)
+    reader: Any = field(repr=False)
+    source_name: str = "source"
+    key: str | None = None
+    not_provided: list[str] = field(default_factory=list)
