@@ -211,9 +211,25 @@ def _outcome(
         failing_keys_truncated=truncated,
         failing_values=[_text(v) for v in values[: len(failing_keys)]],
         kwargs=exp.kwargs,
-        meta=exp.meta,
+        meta=_with_groups(exp.meta, details, keys),
         observed_value=_plain(details.get("observed_value")),
     )
+
+
+def _with_groups(meta: dict[str, Any], details: dict[str, Any], keys: Any) -> dict[str, Any]:
+    """Records failing together (duplicate partners) as meta["groups"], keyed like failing_keys."""
+    clusters = (details.get("details") or {}).get("clusters")
+    if not clusters:
+        return meta
+    groups = [
+        {
+            "keys": _keys_at(keys, list(c.get("rows") or [])),
+            "score": _plain(c.get("score")),
+            "reason": str(c.get("reason") or ""),
+        }
+        for c in clusters
+    ]
+    return {**meta, "groups": groups}
 
 
 def _keys_at(keys: Any, positions: list[Any]) -> list[str | None]:
