@@ -115,6 +115,7 @@ def find_duplicates(
     email_name_threshold: float = 0.75,
     max_block_size: int = 1000,
     max_identifier_group: int = 20,
+    stats: dict[str, int] | None = None,
 ) -> list[DuplicateCluster]:
     """Clusters of records in ``frame`` that are the same business partner.
 
@@ -127,7 +128,12 @@ def find_duplicates(
     Blocks larger than ``max_block_size`` (a word shared by thousands of records in one
     postal code) and identifier values shared by more than ``max_identifier_group`` records
     (placeholders, a factoring bank's IBAN) are skipped with a log warning.
+
+    Pass a dict as ``stats`` to learn the work done: ``candidate_pairs`` (pairs scored),
+    ``blocks_skipped`` and ``linked_pairs``.
     """
+    stats = {} if stats is None else stats
+    stats.update(candidate_pairs=0, blocks_skipped=0, linked_pairs=0)
     if key is not None and key not in frame.columns:
         present = ", ".join(map(str, frame.columns)) or "none"
         raise ValueError(f"key column {key!r} not in the table (columns present: {present})")
@@ -203,12 +209,13 @@ def find_duplicates(
         np.isin(domains, list(FREEMAIL_DOMAINS)), "", domains.astype(object)
     )
     blocks.append(_block_ids("d", domain_for_blocks, words))
-    candidates = _pairs_from_blocks(blocks, n, max_block_size)
+    candidates = _pairs_from_blocks(blocks, n, max_block_size, stats)
     same_email_pairs = (
         np.unique(np.concatenate(email_pairs)) if email_pairs else np.empty(0, dtype=np.int64)
     )
     codes = np.unique(np.concatenate([candidates, same_email_pairs]))
     left, right = (codes // n).astype(np.intp), (codes % n).astype(np.intp)
+    stats["candidate_pairs"] = len(codes)
     edges.extend(
         _fuzzy_edges(
             left,
@@ -227,6 +234,7 @@ def find_duplicates(
             email_name_threshold=email_name_threshold,
         )
     )
+    stats["linked_pairs"] = len(edges)
     return _clusters(edges, keys)
 
 
@@ -352,7 +360,9 @@ def _block_ids(prefix: str, place: np.ndarray, words: list[list[str]]) -> np.nda
     return np.array([rows, labels], dtype=object).reshape(2, -1)
 
 
-def _pairs_from_blocks(blocks: list[np.ndarray], n: int, max_block_size: int) -> np.ndarray:
+def _pairs_from_blocks(
+    blocks: list[np.ndarray], n: int, max_block_size: int, stats: dict[str, int]
+) -> np.ndarray:
     """Distinct pair codes ``i * n + j`` (i < j) of records sharing at least one block."""
     rows = np.concatenate([b[0] for b in blocks]).astype(np.int64)
     labels = np.concatenate([b[1] for b in blocks])
@@ -360,6 +370,7 @@ def _pairs_from_blocks(blocks: list[np.ndarray], n: int, max_block_size: int) ->
         return np.empty(0, dtype=np.int64)
     block, size = _codes(labels)
     big = size > max_block_size
+    stats["blocks_skipped"] = int(big.sum())
     if big.any():
         log.warning(
             "%d block(s) of more than %d records skipped (a very common name word in one place)",

@@ -79,10 +79,13 @@ _LEGAL_FORMS = sorted(
         "ekfm",
         "e kfr",
         "ekfr",
+        "e k",
         "ek",
         "eingetragener verein",
         "ev",
+        "e v",
         "eingetragene genossenschaft",
+        "e g",
         "eg",
         "gbr",
         "gesellschaft burgerlichen rechts",
@@ -151,6 +154,9 @@ _FORM_FAMILY = {
     "e kfr": "ek",
     "ekfr": "ek",
     "ek": "ek",
+    "e k": "ek",
+    "e v": "ev",
+    "e g": "eg",
     "eingetragener verein": "ev",
     "ev": "ev",
     "eingetragene genossenschaft": "eg",
@@ -158,6 +164,7 @@ _FORM_FAMILY = {
     "gbr": "gbr",
     "gesellschaft burgerlichen rechts": "gbr",
 }
+_U_AND = re.compile(r"\bu\b")
 # Abbreviations that stand for a longer word in company names.
 _ABBREVIATIONS = {
     "gebr": "gebruder",
@@ -265,7 +272,7 @@ def fold(value: Any) -> str:
 
 @lru_cache(maxsize=262144)
 def _name_key_text(text: str) -> str:
-    folded = _fold_text(text)
+    folded = _U_AND.sub("und", _fold_text(text))  # "GmbH u. Co. KG"
     stripped = _LEGAL_RE.sub(" ", folded)
     words = [
         _ABBREVIATIONS.get(w, w)
