@@ -25,9 +25,11 @@ from kmu_dataguard.consistency.duplicates import find_duplicates
 from kmu_dataguard.consistency.evaluation import pairwise_scores
 
 
-def evaluate(frame: pd.DataFrame, **options: object) -> tuple[int, object, float]:
+def evaluate(
+    frame: pd.DataFrame, stats: dict | None = None, **options: object
+) -> tuple[int, object, float]:
     start = time.perf_counter()
-    clusters = find_duplicates(frame, key="partner_id", **options)
+    clusters = find_duplicates(frame, key="partner_id", stats=stats, **options)
     elapsed = time.perf_counter() - start
     return len(clusters), pairwise_scores(clusters, frame["entity_id"].tolist()), elapsed
 
@@ -55,10 +57,15 @@ def main() -> None:
     entities = int(args.rows / 1.15)
     large = pd.DataFrame(make_partners(entities, seed=11, dup_rate=0.2, wide=True))
     large = large.head(args.rows)
-    count, s, elapsed = evaluate(large)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    stats: dict[str, int] = {}
+    count, s, elapsed = evaluate(large, stats)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    possible = len(large) * (len(large) - 1) // 2
     print(
-        f"\n{len(large)} generated partners: {elapsed:.1f} s, peak RSS {rss:.0f} MB, "
+        f"\n{len(large)} generated partners ({large['entity_id'].nunique()} true partners): "
+        f"{elapsed:.1f} s, peak RSS {rss:.0f} MB ({before:.0f} MB before deduplication), "
+        f"{stats['candidate_pairs']} candidate pairs scored of {possible}, "
         f"{count} clusters, precision {s.precision:.3f}, recall {s.recall:.3f}"
     )
 
