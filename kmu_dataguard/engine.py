@@ -163,7 +163,7 @@ class _Tally:
     error: str | None = None
     observed: Any = None
     parts: int = 0
-    details: dict[str, Any] = field(default_factory=dict)
+    groups: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, other: _Tally) -> None:
         self.count += other.count
@@ -175,6 +175,7 @@ class _Tally:
         self.error = self.error or other.error
         self.observed = other.observed if self.observed is None else self.observed
         self.parts += other.parts
+        self.groups.extend(other.groups)
 
 
 def _run_suite(batch: Any, name: str, expectations: list[Any], origin: str, fmt: dict) -> Any:
@@ -220,6 +221,7 @@ def _validate_frame(
         tally = _tally(result)
         tally.keys = _keys_at(keys, positions)
         tally.values = [_text(v) for v in list(details.get("unexpected_list") or [])]
+        tally.groups = _groups(details, keys)
         tallies[result.expectation_config.meta.get(_META_ID)] = tally
     return tallies
 
@@ -415,7 +417,6 @@ def _tally(result: Any) -> _Tally:
         success=bool(result.success),
         observed=_plain(details.get("observed_value")),
         parts=1,
-        details=details,
     )
 
 
@@ -448,7 +449,7 @@ def _finish(exp: ExpectationSpec, tally: _Tally, max_keys: int | None) -> Expect
         failing_keys_truncated=truncated,
         failing_values=list(values[: len(keys)]),
         kwargs=exp.kwargs,
-        meta=exp.meta,
+        meta={**exp.meta, "groups": tally.groups} if tally.groups else exp.meta,
         observed_value=tally.observed,
     )
 
@@ -469,6 +470,19 @@ def _batch(frame: Any) -> Any:
         return definition.get_batch(batch_parameters={"dataframe": frame})
     finally:
         asset.delete_batch_definition(definition.name)
+
+
+def _groups(details: dict[str, Any], keys: Any) -> list[dict[str, Any]]:
+    """Records failing together (duplicate partners), keyed like failing_keys."""
+    clusters = (details.get("details") or {}).get("clusters") or []
+    return [
+        {
+            "keys": _keys_at(keys, list(c.get("rows") or [])),
+            "score": _plain(c.get("score")),
+            "reason": str(c.get("reason") or ""),
+        }
+        for c in clusters
+    ]
 
 
 def _keys_at(keys: Any, positions: list[Any]) -> list[str | None]:

@@ -175,6 +175,8 @@ PARTNER_FAILURES = {
     "phone_valid_for_country": {"K7"},
     "currency_valid": {"K8"},
     "payment_terms_numeric": {"K8"},
+    # The fixture clones one good record: shared VAT IDs and IBANs make two partner groups.
+    "no_duplicate_partners": {"K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8", "K10", "K11"},
 }
 
 
@@ -362,6 +364,8 @@ CASES = {
                 "email_valid": {"C5"},
                 "phone_valid_for_country": {"C6"},
                 "country_valid": {"C5"},
+                # Max Mustermann of Muster GmbH, four times (and Moritz with Max's e-mail)
+                "no_duplicates": {"C1", "C3", "C5", "C6"},
             },
         ),
     ),

@@ -28,6 +28,13 @@ SAMPLE_KWARGS = {
         "mostly": 0.9,
     },
     "expect_column_values_to_be_allowed_vat_rate": {"column": "vat_rate", "country": "AT"},
+    "expect_table_rows_to_have_no_duplicate_partners": {
+        "key_column": "contact_id",
+        "name_columns": ["first_name", "last_name"],
+        "company_column": "company",
+        "identifier_columns": ["email"],
+        "threshold": 0.9,
+    },
 }
 
 
@@ -42,10 +49,13 @@ def sample_kwargs(type_: str) -> dict:
 def test_register_is_idempotent_and_python_only_names_every_custom_type() -> None:
     register()
     register()
-    assert {cls.expectation_type for cls in ALL} == PYTHON_ONLY
-    assert len(PYTHON_ONLY) == 19
-    for type_ in PYTHON_ONLY:
+    consistency = {"expect_table_rows_to_have_no_duplicate_partners"}
+    assert {cls.expectation_type for cls in ALL} | consistency == PYTHON_ONLY
+    assert len(PYTHON_ONLY) == 20
+    for type_ in PYTHON_ONLY - consistency:
         assert get_expectation_impl(type_).__module__ == "kmu_dataguard.validators.expectations"
+    for type_ in consistency:
+        assert get_expectation_impl(type_).__module__ == "kmu_dataguard.consistency.expectations"
 
 
 @pytest.mark.parametrize("type_", sorted(PYTHON_ONLY))

@@ -33,6 +33,7 @@ PYTHON_ONLY: frozenset[str] = frozenset(
         "expect_column_pair_values_to_be_iban_matching_bic",
         "expect_column_pair_values_to_be_valid_phone_for_country",
         "expect_column_pair_values_to_be_allowed_vat_rate_for_country",
+        "expect_table_rows_to_have_no_duplicate_partners",
     }
 )
 
@@ -40,3 +41,4 @@ PYTHON_ONLY: frozenset[str] = frozenset(
 def register() -> None:
     """Define (and so register with GX) the custom expectations; calling again is a no-op."""
     importlib.import_module("kmu_dataguard.validators.expectations")
+    importlib.import_module("kmu_dataguard.consistency.expectations")

@@ -1,0 +1,546 @@
+"""Duplicate business partners: the same supplier, customer or contact entered twice.
+
+Two routes find a pair, and union-find joins the pairs into clusters a steward can merge:
+
+1. **Strong identifiers** (VAT ID, IBAN, tax number, GLN): the same value after normalisation
+   is a duplicate on its own. A shared **e-mail** is not (``info@`` of a tax advisor serves
+   many clients): it counts only together with a similar name.
+2. **Name and address**: names are compared without legal form, case, umlaut spelling and
+   punctuation; a pair is a duplicate when the names are similar (``threshold``) *and* the
+   address agrees (same postal code, or same city and street, or same company for contacts).
+   The same name in another city is a different company (or a branch) and is left alone.
+
+Only candidate pairs are scored, never all pairs: records are put into blocks by postal code,
+city, company and e-mail domain, each combined with the Kölner Phonetik code of each name
+word, so "Müller Bau" and "Bau Mueller" meet while "Müller" in Köln never meets "Müller" in
+Dresden. Names are scored with rapidfuzz (``process.cpdist`` over the distinct candidate pairs,
+in C, on all cores).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from kmu_dataguard.consistency.normalize import (
+    FREEMAIL_DOMAINS,
+    city_key,
+    email_key,
+    identifier_key,
+    legal_form,
+    name_conflict,
+    name_key,
+    postal_key,
+    street_key,
+)
+from kmu_dataguard.consistency.phonetics import cologne_phonetic
+
+__all__ = ["DuplicateCluster", "PairEvidence", "find_duplicates"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_IDENTIFIERS: tuple[str, ...] = ("vat_id", "iban", "tax_number", "gln", "email")
+_LABELS = {
+    "vat_id": "VAT ID",
+    "ust_idnr": "VAT ID",
+    "iban": "IBAN",
+    "tax_number": "tax number",
+    "gln": "GLN",
+    "email": "e-mail",
+}
+# Words that say nothing about who a partner is; they make no blocks.
+_STOPWORDS = frozenset({"und", "der", "die", "das", "den", "von", "vom", "fur", "the", "of", "and"})
+_MAX_WORDS_PER_NAME = 6
+
+
+@dataclass(frozen=True)
+class PairEvidence:
+    """Why two records were joined: their keys, the score (1.0 for an identifier) and a reason."""
+
+    a: str
+    b: str
+    score: float
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "score": round(self.score, 4), "reason": self.reason}
+
+
+@dataclass
+class DuplicateCluster:
+    """Records that are one partner: their keys and 0-based row positions, in table order.
+
+    ``score`` is the weakest link that holds the cluster together (1.0 when identifiers alone
+    join it); ``reasons`` the distinct reasons of those links; ``pairs`` the links themselves.
+    """
+
+    keys: list[str]
+    rows: list[int]
+    score: float
+    reasons: list[str]
+    pairs: list[PairEvidence] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "keys": list(self.keys),
+            "rows": list(self.rows),
+            "score": round(self.score, 4),
+            "reason": self.reason,
+            "pairs": [p.to_dict() for p in self.pairs],
+        }
+
+
+def find_duplicates(
+    frame: pd.DataFrame,
+    *,
+    key: str | None,
+    name: str | Sequence[str] = "name",
+    street: str | None = "street",
+    postal_code: str | None = "postal_code",
+    city: str | None = "city",
+    country: str | None = "country",
+    company: str | None = None,
+    identifiers: Sequence[str] = DEFAULT_IDENTIFIERS,
+    threshold: float = 0.88,
+    email_name_threshold: float = 0.75,
+    max_block_size: int = 1000,
+    max_identifier_group: int = 20,
+    stats: dict[str, int] | None = None,
+) -> list[DuplicateCluster]:
+    """Clusters of records in ``frame`` that are the same business partner.
+
+    ``key`` names the column whose values identify records in the result (``None``: the
+    1-based row number). ``name`` may list several columns (``["first_name", "last_name"]``),
+    joined with spaces. ``company`` (contacts) is the employer: the same person at the same
+    company is a duplicate even without an address. Columns absent from the frame are skipped.
+    ``threshold`` (0..1) is the name similarity needed when the address agrees.
+
+    Blocks larger than ``max_block_size`` (a word shared by thousands of records in one
+    postal code) and identifier values shared by more than ``max_identifier_group`` records
+    (placeholders, a factoring bank's IBAN) are skipped with a log warning.
+
+    Pass a dict as ``stats`` to learn the work done: ``candidate_pairs`` (pairs scored),
+    ``blocks_skipped`` and ``linked_pairs``.
+    """
+    stats = {} if stats is None else stats
+    stats.update(candidate_pairs=0, blocks_skipped=0, linked_pairs=0)
+    if key is not None and key not in frame.columns:
+        present = ", ".join(map(str, frame.columns)) or "none"
+        raise ValueError(f"key column {key!r} not in the table (columns present: {present})")
+    n = len(frame)
+    if n < 2:
+        return []
+    frame = frame.reset_index(drop=True)
+    keys = _keys(frame, key)
+
+    def column(name: str | None) -> pd.Series | None:
+        return frame[name] if name is not None and name in frame.columns else None
+
+    names = _joined(frame, [name] if isinstance(name, str) else list(name))
+    nkey = _per_distinct(names, name_key)
+    forms = _per_distinct(names, legal_form)
+    countries = column(country)
+    if column(postal_code) is None:
+        postal = np.full(n, "", dtype=object)
+    elif countries is None:
+        postal = _per_distinct(column(postal_code), postal_key)
+    else:
+        postal = np.array(
+            [postal_key(p, c) for p, c in zip(column(postal_code), countries, strict=True)],
+            dtype=object,
+        )
+    cities = _per_distinct(column(city), city_key) if column(city) is not None else _empty(n)
+    nkey = _without_own_city(nkey, cities)
+    streets = column(street)
+    if streets is not None:
+        pairs = _per_distinct(streets, street_key)
+        street_name = np.array([p[0] for p in pairs], dtype=object)
+        house = np.array([p[1] for p in pairs], dtype=object)
+    else:
+        street_name, house = _empty(n), _empty(n)
+    companies = (
+        _per_distinct(column(company), name_key) if column(company) is not None else _empty(n)
+    )
+
+    edges: list[tuple[float, int, int, str]] = []
+    email_pairs: list[np.ndarray] = []
+    domains = _empty(n)
+    emails = _empty(n)
+    for ident in identifiers:
+        values = column(ident)
+        if values is None:
+            continue
+        label = _LABELS.get(ident, ident)
+        if "mail" in ident.lower():
+            mails = _per_distinct(values, email_key)
+            doms = np.array(
+                [m.rpartition("@")[2] if m else "" for m in mails.tolist()], dtype=object
+            )
+            domains = np.where(domains == "", doms, domains)
+            emails = np.where(emails == "", np.where(mails == None, "", mails), emails)  # noqa: E711
+            email_pairs.append(_group_pairs(mails, max_identifier_group, label))
+            continue
+        normal = _per_distinct(values, identifier_key)
+        for value, rows in _groups(normal, max_identifier_group, label):
+            edges.extend((1.0, int(rows[0]), int(r), f"same {label} {value}") for r in rows[1:])
+
+    # ---- candidate pairs from blocks
+    words = _name_words(nkey)
+    blocks: list[np.ndarray] = []
+    # A city alone is too coarse a block (thousands of partners in Berlin); a city joins only
+    # records on the same street, which is what the city rule below asks for anyway.
+    street_sound = _per_distinct(pd.Series(street_name), cologne_phonetic)
+    city_street = np.where(
+        (cities != "") & (street_sound != ""), cities + "|" + street_sound.astype(object), ""
+    )
+    for prefix, place in (("p", postal), ("c", city_street), ("m", companies)):
+        blocks.append(_block_ids(prefix, place, words))
+    domain_for_blocks = np.where(
+        np.isin(domains, list(FREEMAIL_DOMAINS)), "", domains.astype(object)
+    )
+    blocks.append(_block_ids("d", domain_for_blocks, words))
+    candidates = _pairs_from_blocks(blocks, n, max_block_size, stats)
+    same_email_pairs = (
+        np.unique(np.concatenate(email_pairs)) if email_pairs else np.empty(0, dtype=np.int64)
+    )
+    codes = np.unique(np.concatenate([candidates, same_email_pairs]))
+    left, right = (codes // n).astype(np.intp), (codes % n).astype(np.intp)
+    stats["candidate_pairs"] = len(codes)
+    edges.extend(
+        _fuzzy_edges(
+            left,
+            right,
+            same_email=np.isin(codes, same_email_pairs),
+            nkey=nkey,
+            postal=postal,
+            cities=cities,
+            street_name=street_name,
+            house=house,
+            companies=companies,
+            forms=forms,
+            domains=domains,
+            emails=emails,
+            threshold=threshold,
+            email_name_threshold=email_name_threshold,
+        )
+    )
+    stats["linked_pairs"] = len(edges)
+    return _clusters(edges, keys)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _keys(frame: pd.DataFrame, key: str | None) -> list[str]:
+    if key is None:
+        return [str(i + 1) for i in range(len(frame))]
+    return [
+        f"row {i + 1}" if v is None or (isinstance(v, float) and v != v) else str(v)
+        for i, v in enumerate(frame[key].tolist())
+    ]
+
+
+def _empty(n: int) -> np.ndarray:
+    return np.full(n, "", dtype=object)
+
+
+def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    present = [c for c in columns if c in frame.columns]
+    if not present:
+        return pd.Series([None] * len(frame), dtype=object)
+    if len(present) == 1:
+        return frame[present[0]]
+    parts = [frame[c].astype(object).where(frame[c].notna(), "").astype(str) for c in present]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + " " + part
+    return joined
+
+
+def _without_own_city(nkey: np.ndarray, cities: np.ndarray) -> np.ndarray:
+    """ "Müller Bau GmbH Dresden" in Dresden is "Müller Bau": a trailing own city name goes."""
+    out = nkey.copy()
+    for i in np.flatnonzero(cities != "").tolist():
+        name, place = nkey[i], cities[i]
+        if name.endswith(" " + place):
+            out[i] = name[: -len(place) - 1]
+    return out
+
+
+def _per_distinct(values: pd.Series, judge: Callable[[Any], Any]) -> np.ndarray:
+    """``judge`` of each value, computed once per distinct value (master data repeats)."""
+    raw = values.to_numpy(dtype=object)
+    cache: dict[Any, Any] = {}
+    out = np.empty(len(raw), dtype=object)
+    for i, value in enumerate(raw):
+        try:
+            hit = cache.get(value, cache)
+        except TypeError:  # unhashable cell (a list from JSON): judged by its text
+            value = str(value)
+            hit = cache.get(value, cache)
+        if hit is cache:
+            hit = cache[value] = judge(value)
+        out[i] = hit
+    return out
+
+
+def _groups(values: np.ndarray, cap: int, label: str) -> list[tuple[str, np.ndarray]]:
+    """(value, rows) of each value shared by 2..cap records."""
+    series = pd.Series(values)
+    series = series[series.notna()]
+    if series.empty:
+        return []
+    sizes = series.map(series.value_counts())
+    shared = series[sizes >= 2]
+    too_big = shared[sizes[shared.index] > cap]
+    if not too_big.empty:
+        log.warning(
+            "%d %s value(s) shared by more than %d records ignored as placeholders, e.g. %s",
+            too_big.nunique(),
+            label,
+            cap,
+            too_big.iloc[0],
+        )
+    shared = shared[sizes[shared.index] <= cap]
+    return [
+        (str(v), rows.to_numpy()) for v, rows in shared.groupby(shared, sort=False).groups.items()
+    ]
+
+
+def _group_pairs(values: np.ndarray, cap: int, label: str) -> np.ndarray:
+    """Pair codes ``i * n + j`` (i < j) of all records sharing a value."""
+    n = len(values)
+    out = []
+    for _, rows in _groups(values, cap, label):
+        rows = np.sort(rows)
+        a, b = np.triu_indices(len(rows), 1)
+        out.append(rows[a].astype(np.int64) * n + rows[b])
+    return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
+
+
+def _name_words(nkey: np.ndarray) -> list[list[str]]:
+    """The Kölner Phonetik codes of the distinctive words of each name (cached per word)."""
+    out: list[list[str]] = []
+    memo: dict[str, list[str]] = {}
+    for text in nkey.tolist():
+        codes = memo.get(text)
+        if codes is None:
+            codes = []
+            for word in text.split()[:_MAX_WORDS_PER_NAME]:
+                if len(word) < 2 or word in _STOPWORDS:
+                    continue
+                code = cologne_phonetic(word) if not word.isdigit() else word
+                if code and code not in codes:
+                    codes.append(code)
+            memo[text] = codes
+        out.append(codes)
+    return out
+
+
+def _block_ids(prefix: str, place: np.ndarray, words: list[list[str]]) -> np.ndarray:
+    """(row, block label) pairs as a 2-column object array: place + phonetic word."""
+    rows: list[int] = []
+    labels: list[str] = []
+    for i, (where, codes) in enumerate(zip(place.tolist(), words, strict=True)):
+        if not where:
+            continue
+        for code in codes:
+            rows.append(i)
+            labels.append(f"{prefix}|{where}|{code}")
+    return np.array([rows, labels], dtype=object).reshape(2, -1)
+
+
+def _pairs_from_blocks(
+    blocks: list[np.ndarray], n: int, max_block_size: int, stats: dict[str, int]
+) -> np.ndarray:
+    """Distinct pair codes ``i * n + j`` (i < j) of records sharing at least one block."""
+    rows = np.concatenate([b[0] for b in blocks]).astype(np.int64)
+    labels = np.concatenate([b[1] for b in blocks])
+    if len(rows) == 0:
+        return np.empty(0, dtype=np.int64)
+    block, size = _codes(labels)
+    big = size > max_block_size
+    stats["blocks_skipped"] = int(big.sum())
+    if big.any():
+        log.warning(
+            "%d block(s) of more than %d records skipped (a very common name word in one place)",
+            int(big.sum()),
+            max_block_size,
+        )
+    keep = (size[block] >= 2) & ~big[block]
+    rows, block = rows[keep], block[keep]
+    order = np.lexsort((rows, block))
+    rows, block = rows[order], block[order]
+    starts = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])
+    lengths = np.diff(np.r_[starts, len(block)])
+    out = []
+    for k in np.unique(lengths):
+        if k < 2:
+            continue
+        a, b = np.triu_indices(int(k), 1)
+        firsts = starts[lengths == k]
+        left = rows[firsts[:, None] + a[None, :]].ravel()
+        right = rows[firsts[:, None] + b[None, :]].ravel()
+        out.append(np.minimum(left, right) * n + np.maximum(left, right))
+    if not out:
+        return np.empty(0, dtype=np.int64)
+    codes = np.concatenate(out)
+    return np.unique(codes[codes // n != codes % n])
+
+
+def _codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(labels)
+    return codes, np.bincount(codes, minlength=len(uniques))
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def _fuzzy_edges(
+    left: np.ndarray,
+    right: np.ndarray,
+    *,
+    same_email: np.ndarray,
+    nkey: np.ndarray,
+    postal: np.ndarray,
+    cities: np.ndarray,
+    street_name: np.ndarray,
+    house: np.ndarray,
+    companies: np.ndarray,
+    forms: np.ndarray,
+    domains: np.ndarray,
+    emails: np.ndarray,
+    threshold: float,
+    email_name_threshold: float,
+) -> list[tuple[float, int, int, str]]:
+    if len(left) == 0:
+        return []
+    a_names, b_names = nkey[left], nkey[right]
+    has_names = (a_names != "") & (b_names != "")
+    sim = name_similarity(a_names, b_names)
+    sim = np.where(has_names, sim, 0.0)
+
+    pa, pb = postal[left], postal[right]
+    same_postal = (pa == pb) & (pa != "")
+    same_city = (cities[left] == cities[right]) & (cities[left] != "")
+    sa, sb = street_name[left], street_name[right]
+    street_sim = process.cpdist(sa.tolist(), sb.tolist(), scorer=fuzz.ratio, workers=-1) / 100.0
+    ha, hb = house[left], house[right]
+    same_house = (ha == hb) | (ha == "") | (hb == "")
+    same_street = (sa != "") & (sb != "") & (street_sim >= 0.85) & same_house
+    ca, cb = companies[left], companies[right]
+    same_company = (ca != "") & (cb != "") & (ca == cb)
+    da, db = domains[left], domains[right]
+    same_domain = (da == db) & (da != "") & ~np.isin(da, list(FREEMAIL_DOMAINS))
+    nowhere = (postal == "") & (cities == "")
+    no_address = nowhere[left] | nowhere[right]
+
+    # Two streets given and different: another address, maybe a branch, not the same record.
+    street_conflict = (sa != "") & (sb != "") & ~same_street
+    address = (same_postal & ~street_conflict) | (same_city & same_street) | same_company
+    # Both addresses known and different: branches of a chain share name and e-mail.
+    elsewhere = ~address & ~no_address
+    fa, fb = forms[left], forms[right]
+    # GmbH vs KG (the Verwaltungs-GmbH of a GmbH & Co. KG), AG vs OHG: two companies.
+    form_conflict = (fa != "") & (fb != "") & (fa != fb)
+    fuzzy = (sim >= threshold) & (address | (no_address & same_domain)) & ~form_conflict
+    by_email = same_email & (sim >= email_name_threshold) & ~elsewhere & ~form_conflict
+
+    edges: list[tuple[float, int, int, str]] = []
+    for i in np.flatnonzero(fuzzy | by_email).tolist():
+        score = float(sim[i])
+        a, b = int(left[i]), int(right[i])
+        if name_conflict(a_names[i], b_names[i]):
+            continue
+        if by_email[i]:
+            reason = f"same e-mail {emails[a]} and similar name ({score:.2f})"
+        elif same_postal[i] and same_street[i]:
+            where = f"{sa[i]} {ha[i] or hb[i]}".strip()
+            reason = f"similar name ({score:.2f}) at same address {where}, {pa[i]}"
+        elif same_postal[i]:
+            reason = f"similar name ({score:.2f}) at same postal code {pa[i]}"
+        elif same_company[i]:
+            reason = f"similar name ({score:.2f}) at same company {ca[i]}"
+        elif same_city[i]:
+            reason = f"similar name ({score:.2f}) in same city {cities[left[i]]}, same street"
+        else:
+            reason = f"similar name ({score:.2f}) with same e-mail domain {da[i]}"
+        edges.append((score, a, b, reason))
+    return edges
+
+
+def name_similarity(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+    """Similarity (0..1) of name keys, pair by pair.
+
+    The better of plain and token-sorted ratio forgives typos and swapped words (sorting
+    alone would move "Elektro Kecker" away from "Becker Elektro"); the token-set ratio forgives a
+    dropped word but also calls "Müller" equal to "Müller Bau Verwaltung", so it only lifts
+    the score by half of its lead.
+    """
+    a, b = list(a), list(b)
+    if not a:
+        return np.empty(0)
+    sort = np.maximum(
+        process.cpdist(a, b, scorer=fuzz.token_sort_ratio, workers=-1),
+        process.cpdist(a, b, scorer=fuzz.ratio, workers=-1),
+    )
+    tset = process.cpdist(a, b, scorer=fuzz.token_set_ratio, workers=-1)
+    return (sort + np.maximum(tset - sort, 0) * 0.5) / 100.0
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+def _clusters(edges: list[tuple[float, int, int, str]], keys: list[str]) -> list[DuplicateCluster]:
+    """Union-find over the pairs, strongest first; each cluster keeps its spanning links."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    links: dict[int, list[tuple[float, int, int, str]]] = {}
+    for edge in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+        _, a, b, _ = edge
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        parent[rb] = ra
+        links[ra] = links.pop(ra, []) + links.pop(rb, []) + [edge]
+    members: dict[int, list[int]] = {}
+    for row in parent:
+        members.setdefault(find(row), []).append(row)
+    clusters = []
+    for root, rows in members.items():
+        rows = sorted(rows)
+        spanning = links.get(root, [])
+        reasons: list[str] = []
+        for _, _, _, reason in spanning:
+            if reason not in reasons:
+                reasons.append(reason)
+        clusters.append(
+            DuplicateCluster(
+                keys=[keys[r] for r in rows],
+                rows=rows,
+                score=min(e[0] for e in spanning),
+                reasons=reasons[:5],
+                pairs=[PairEvidence(keys[a], keys[b], s, r) for s, a, b, r in spanning],
+            )
+        )
+    return sorted(clusters, key=lambda c: c.rows[0])

@@ -1,0 +1,204 @@
+"""The GX 1.x expectation around :func:`kmu_dataguard.consistency.duplicates.find_duplicates`.
+
+``expect_table_rows_to_have_no_duplicate_partners`` is a table-level (batch) expectation: it
+fails when any two records are the same business partner. Its result speaks the language of
+the map expectations the engine adapter already reads (``unexpected_index_list`` = row
+positions of every record in a duplicate group, ``unexpected_list`` = their names,
+``unexpected_count``, ``unexpected_percent``) plus ``details.clusters``: one entry per group
+with the records' keys and row positions, the score and the reason, so a steward can merge.
+
+Importing this module registers the metric and the expectation (pandas only; see
+``kmu_dataguard.validators.PYTHON_ONLY``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from great_expectations.core.metric_domain_types import MetricDomainTypes
+from great_expectations.execution_engine import PandasExecutionEngine
+from great_expectations.expectations.expectation import BatchExpectation
+from great_expectations.expectations.metrics.metric_provider import metric_value
+from great_expectations.expectations.metrics.table_metric_provider import TableMetricProvider
+from great_expectations.render import LegacyRendererType, RenderedStringTemplateContent
+from great_expectations.render.renderer.renderer import renderer
+from great_expectations.render.renderer_configuration import (
+    RendererConfiguration,
+    RendererValueType,
+)
+
+from kmu_dataguard.consistency.duplicates import DEFAULT_IDENTIFIERS, find_duplicates
+
+__all__ = ["ExpectTableRowsToHaveNoDuplicatePartners", "TableKmuDuplicatePartners"]
+
+_METRIC = "table.kmu_duplicate_partners"
+_VALUE_KEYS = (
+    "key_column",
+    "name_columns",
+    "street_column",
+    "postal_code_column",
+    "city_column",
+    "country_column",
+    "company_column",
+    "identifier_columns",
+    "threshold",
+)
+_SENTENCE = "no two records may be the same business partner (name similarity $threshold)"
+
+
+class TableKmuDuplicatePartners(TableMetricProvider):
+    """The duplicate groups of a table: ``{"rows": int, "clusters": [...], "names": [...]}``."""
+
+    metric_name = _METRIC
+    value_keys = _VALUE_KEYS
+
+    @metric_value(engine=PandasExecutionEngine)
+    def _pandas(
+        cls,
+        execution_engine: PandasExecutionEngine,
+        metric_domain_kwargs: dict,
+        metric_value_kwargs: dict,
+        metrics: dict[str, Any],
+        runtime_configuration: dict,
+    ) -> dict[str, Any]:
+        frame, _, _ = execution_engine.get_compute_domain(
+            metric_domain_kwargs, domain_type=MetricDomainTypes.TABLE
+        )
+        frame = frame.reset_index(drop=True)
+        kw = metric_value_kwargs
+
+        def text(name: str, default: str | None) -> str | None:
+            value = kw.get(name, default)
+            return None if value is None else str(value)
+
+        names = kw.get("name_columns") or ["name"]
+        identifiers = kw.get("identifier_columns")
+        clusters = find_duplicates(
+            frame,
+            key=text("key_column", None),
+            name=[names] if isinstance(names, str) else [str(n) for n in names],
+            street=text("street_column", "street"),
+            postal_code=text("postal_code_column", "postal_code"),
+            city=text("city_column", "city"),
+            country=text("country_column", "country"),
+            company=text("company_column", None),
+            identifiers=DEFAULT_IDENTIFIERS if identifiers is None else tuple(identifiers),
+            threshold=float(kw.get("threshold") or 0.88),
+        )
+        name_column = names if isinstance(names, str) else (names[0] if names else "name")
+        shown = frame[name_column] if name_column in frame.columns else None
+        return {
+            "rows": len(frame),
+            "clusters": [c.to_dict() for c in clusters],
+            "names": [[None if shown is None else shown.iat[r] for r in c.rows] for c in clusters],
+        }
+
+
+class ExpectTableRowsToHaveNoDuplicatePartners(BatchExpectation):
+    """Expect no two records to be the same business partner (customer, supplier, contact).
+
+    Records are the same partner when they share a VAT ID, IBAN, tax number or GLN; or share
+    an e-mail address and have similar names; or have similar names (``threshold``, 0..1) at
+    the same address (postal code, or city and street, or company for contacts). Columns that
+    the table lacks are skipped. ``key_column`` names the records in ``details.clusters``.
+    """
+
+    key_column: str | None = None
+    name_columns: list[str] = ["name"]  # noqa: RUF012 (a pydantic field, copied per instance)
+    street_column: str | None = "street"
+    postal_code_column: str | None = "postal_code"
+    city_column: str | None = "city"
+    country_column: str | None = "country"
+    company_column: str | None = None
+    identifier_columns: list[str] = list(DEFAULT_IDENTIFIERS)  # noqa: RUF012
+    threshold: float = 0.88
+
+    metric_dependencies: ClassVar[tuple[str, ...]] = (_METRIC,)
+    success_keys: ClassVar[tuple[str, ...]] = _VALUE_KEYS
+    domain_keys: ClassVar[tuple[str, ...]] = ("batch_id", "row_condition", "condition_parser")
+
+    def _validate(
+        self,
+        metrics: dict,
+        runtime_configuration: dict | None = None,
+        execution_engine: Any = None,
+    ) -> dict[str, Any]:
+        found = metrics[_METRIC]
+        clusters = found["clusters"]
+        positions: list[int] = []
+        names: list[Any] = []
+        for cluster, shown in zip(clusters, found["names"], strict=True):
+            positions.extend(cluster["rows"])
+            names.extend(shown)
+        rows = int(found["rows"])
+        index: list[Any] = positions
+        columns = self._index_columns(runtime_configuration)
+        if columns and positions and execution_engine is not None:
+            # As map expectations do: each failing row as {column: value} for the asked columns.
+            frame, _, _ = execution_engine.get_compute_domain(
+                {"batch_id": self.batch_id}, domain_type=MetricDomainTypes.TABLE
+            )
+            frame = frame.reset_index(drop=True)
+            index = [{c: frame[c].iat[p] for c in columns} for p in positions]
+        return {
+            "success": not clusters,
+            "result": {
+                "observed_value": len(clusters),
+                "element_count": rows,
+                "unexpected_count": len(positions),
+                "unexpected_percent": 100.0 * len(positions) / rows if rows else 0.0,
+                "unexpected_index_list": index,
+                "unexpected_list": names,
+                "details": {
+                    "clusters": [
+                        {
+                            "keys": c["keys"],
+                            "rows": c["rows"],
+                            "score": c["score"],
+                            "reason": c["reason"],
+                        }
+                        for c in clusters
+                    ]
+                },
+            },
+        }
+
+    def _index_columns(self, runtime_configuration: dict | None) -> list[str]:
+        result_format = self._get_result_format(runtime_configuration=runtime_configuration)
+        if not isinstance(result_format, dict):
+            return []
+        columns = result_format.get("unexpected_index_column_names") or []
+        return [columns] if isinstance(columns, str) else [str(c) for c in columns]
+
+    @classmethod
+    def _prescriptive_template(
+        cls, renderer_configuration: RendererConfiguration
+    ) -> RendererConfiguration:
+        renderer_configuration.add_param(name="threshold", param_type=RendererValueType.NUMBER)
+        renderer_configuration.template_str = _SENTENCE[0].upper() + _SENTENCE[1:] + "."
+        return renderer_configuration
+
+    @classmethod
+    @renderer(renderer_type=LegacyRendererType.PRESCRIPTIVE)
+    def _prescriptive_renderer(
+        cls,
+        configuration: Any = None,
+        result: Any = None,
+        runtime_configuration: dict | None = None,
+    ) -> list[RenderedStringTemplateContent]:
+        if configuration is None and result is not None:
+            configuration = getattr(result, "expectation_config", None)
+        kwargs = dict(getattr(configuration, "kwargs", None) or {})
+        styling = (runtime_configuration or {}).get("styling") or {}
+        return [
+            RenderedStringTemplateContent(
+                content_block_type="string_template",
+                string_template={
+                    "template": _SENTENCE[0].upper() + _SENTENCE[1:] + ".",
+                    "params": {
+                        "threshold": kwargs.get("threshold", cls.__fields__["threshold"].default)
+                    },
+                    "styling": styling,
+                },
+            )
+        ]
