@@ -106,8 +106,12 @@ def validate_table(
     *,
     key: str | None,
     max_keys: int | None = None,
+    keep_validations: list[Any] | None = None,
 ) -> list[ExpectationOutcome]:
-    """Validate ``table`` with the suite; one outcome per expectation, in suite order."""
+    """Validate ``table`` with the suite; one outcome per expectation, in suite order.
+
+    ``keep_validations`` (opt-in, for :func:`build_data_docs`) receives GX's own result.
+    """
     import pandas as pd
 
     suite = build_suite(spec)
@@ -142,6 +146,8 @@ def validate_table(
                 f"{' '.join(str(exc).split())[:300]}"
             ) from exc
         results = {r.expectation_config.meta.get(_META_ID): r for r in validation.results}
+        if keep_validations is not None:
+            keep_validations.append(validation)
 
     outcomes = []
     for exp in spec.expectations:
@@ -267,3 +273,8 @@ def _plain(value: Any) -> Any:
         return None if math.isnan(value) else value
     item = getattr(value, "item", None)
     return item() if callable(item) else str(value)
+
+
+def build_data_docs(validations: list[Any], folder: Any) -> Any:
+    """Build Great Expectations' Data Docs for ``validations`` in ``folder``."""
+    raise EngineError("Data Docs are not implemented yet")
