@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import warnings
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kmu_dataguard.errors import EngineError, SuiteError
@@ -29,11 +31,12 @@ from kmu_dataguard.suites import ExpectationSpec, SuiteSpec
 if TYPE_CHECKING:
     from kmu_dataguard.sources.table import Table
 
-__all__ = ["ROW_KEY", "validate_table"]
+__all__ = ["ROW_KEY", "build_data_docs", "validate_table"]
 
 #: Key used when a check names no key column: the 1-based data row number.
 ROW_KEY = "_row"
 _META_ID = "dataguard_id"
+_DOCS_SITE = "dataguard"
 
 
 @cache
@@ -275,6 +278,59 @@ def _plain(value: Any) -> Any:
     return item() if callable(item) else str(value)
 
 
-def build_data_docs(validations: list[Any], folder: Any) -> Any:
-    """Build Great Expectations' Data Docs for ``validations`` in ``folder``."""
-    raise EngineError("Data Docs are not implemented yet")
+def build_data_docs(validations: list[Any], folder: str | os.PathLike[str]) -> Path:
+    """Build Great Expectations' own Data Docs for engineers in ``folder``; return its index.
+
+    ``validations`` are GX's results as kept by ``validate_table(keep_validations=...)``. They
+    go into the (in-memory) validation store of our ephemeral context only for the build and
+    are removed afterwards, so a long-running process does not accumulate them. Data Docs show
+    the raw failing values: they are for engineers, not for sharing.
+    """
+    from datetime import UTC, datetime
+
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    context = _context()
+    target = Path(folder).resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    site = {
+        "class_name": "SiteBuilder",
+        "store_backend": {
+            "class_name": "TupleFilesystemStoreBackend",
+            "base_directory": str(target),
+        },
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    }
+    if _DOCS_SITE in context.list_data_docs_sites():
+        context.update_data_docs_site(_DOCS_SITE, site)
+    else:
+        context.add_data_docs_site(_DOCS_SITE, site)
+    store = context.validation_results_store
+    run_id = RunIdentifier(run_name="dataguard", run_time=datetime.now(UTC))
+    keys = []
+    try:
+        for index, validation in enumerate(validations):
+            key = ValidationResultIdentifier(
+                expectation_suite_identifier=ExpectationSuiteIdentifier(name=validation.suite_name),
+                run_id=run_id,
+                batch_identifier=f"{validation.suite_name}-{index + 1}",
+            )
+            store.set(key, validation)
+            keys.append(key)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            context.build_data_docs(site_names=[_DOCS_SITE])
+    except OSError:
+        raise
+    except Exception as exc:  # GX raises many unrelated types while rendering
+        raise EngineError(
+            f"Data Docs could not be built in {target}: {' '.join(str(exc).split())[:300]}"
+        ) from exc
+    finally:
+        for key in keys:
+            store.remove_key(key)
+    return target / "index.html"
