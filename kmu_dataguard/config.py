@@ -107,6 +107,8 @@ class Config(_Strict):
     suites_dir: str | None = None
     connectors_dir: str | None = None
     report_dir: str | None = None
+    report_keep: int = Field(default=10, ge=1)
+    lang: Literal["de", "en"] | None = None
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     checks: dict[str, CheckConfig] = Field(default_factory=dict)
     gates: dict[str, GateConfig] = Field(default_factory=dict)

@@ -19,9 +19,11 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import os
 import warnings
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kmu_dataguard.errors import EngineError, SuiteError
@@ -32,13 +34,14 @@ from kmu_dataguard.suites import ExpectationSpec, SuiteSpec
 if TYPE_CHECKING:
     from kmu_dataguard.sources.table import Table
 
-__all__ = ["ROW_KEY", "validate_table"]
+__all__ = ["ROW_KEY", "build_data_docs", "validate_table"]
 
 log = logging.getLogger("kmu_dataguard")
 
 #: Key used when a check names no key column: the 1-based data row number.
 ROW_KEY = "_row"
 _META_ID = "dataguard_id"
+_DOCS_SITE = "dataguard"
 
 
 @cache
@@ -111,12 +114,14 @@ def validate_table(
     *,
     key: str | None,
     max_keys: int | None = None,
+    keep_validations: list[Any] | None = None,
 ) -> list[ExpectationOutcome]:
     """Validate ``table`` with the suite; one outcome per expectation, in suite order.
 
     An in-memory table is validated with pandas. A table left in its database is validated
     there, except the expectations that need the values in Python (custom validators, or what
     the dialect cannot do): for those only the needed columns are fetched, in chunks.
+    ``keep_validations`` (opt-in, for :func:`build_data_docs`) receives GX's own results.
     """
     suite = build_suite(spec)
     present = set(table.columns)
@@ -128,9 +133,11 @@ def validate_table(
     }
     runnable = {e.meta[_META_ID]: e for e in suite.expectations if e.meta[_META_ID] not in missing}
     if isinstance(table, SqlTable):
-        tallies = _validate_in_database(table, spec, runnable, key)
+        tallies = _validate_in_database(table, spec, runnable, key, keep_validations)
     else:
-        tallies = _validate_frame(table.frame, spec.name, table.origin, runnable, key)
+        tallies = _validate_frame(
+            table.frame, spec.name, table.origin, runnable, key, keep=keep_validations
+        )
 
     outcomes = []
     for exp in spec.expectations:
@@ -178,14 +185,24 @@ class _Tally:
         self.groups.extend(other.groups)
 
 
-def _run_suite(batch: Any, name: str, expectations: list[Any], origin: str, fmt: dict) -> Any:
+def _run_suite(
+    batch: Any,
+    name: str,
+    expectations: list[Any],
+    origin: str,
+    fmt: dict[str, Any],
+    keep: list[Any] | None,
+) -> Any:
     import great_expectations as gx
 
     gx_suite = gx.ExpectationSuite(name=name, expectations=expectations)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pandas/GX noise about regex groups etc.
-            return batch.validate(gx_suite, result_format=fmt).results
+            validation = batch.validate(gx_suite, result_format=fmt)
+            if keep is not None:
+                keep.append(validation)
+            return validation.results
     except Exception as exc:
         raise EngineError(
             f"suite {name!r} on {origin}: the validation engine failed: "
@@ -200,6 +217,7 @@ def _validate_frame(
     expectations: dict[str, Any],
     key: str | None,
     first_row: int = 1,
+    keep: list[Any] | None = None,
 ) -> dict[str, _Tally]:
     """Validate an in-memory frame; failing rows' positions become keys in one lookup."""
     import numpy as np
@@ -212,7 +230,12 @@ def _validate_frame(
     else:
         keys = frame[key].to_numpy(dtype=object)
     results = _run_suite(
-        _batch(frame), name, list(expectations.values()), origin, {"result_format": "COMPLETE"}
+        _batch(frame),
+        name,
+        list(expectations.values()),
+        origin,
+        {"result_format": "COMPLETE"},
+        keep,
     )
     tallies = {}
     for result in results:
@@ -227,7 +250,11 @@ def _validate_frame(
 
 
 def _validate_in_database(
-    table: SqlTable, spec: SuiteSpec, expectations: dict[str, Any], key: str | None
+    table: SqlTable,
+    spec: SuiteSpec,
+    expectations: dict[str, Any],
+    key: str | None,
+    keep: list[Any] | None,
 ) -> dict[str, _Tally]:
     from kmu_dataguard.validators import PYTHON_ONLY
 
@@ -235,7 +262,7 @@ def _validate_in_database(
     in_python = {i: e for i, e in expectations.items() if i not in native}
     tallies: dict[str, _Tally] = {}
     if native:
-        for ident, tally in _validate_sql(table, spec.name, native, key).items():
+        for ident, tally in _validate_sql(table, spec.name, native, key, keep).items():
             if tally.error is not None:
                 # The dialect cannot evaluate it (e.g. regex on SQLite): evaluate in Python.
                 log.info("%s: evaluated in Python (%s)", ident, tally.error)
@@ -244,8 +271,11 @@ def _validate_in_database(
                 tallies[ident] = tally
     chunked = {i: e for i, e in in_python.items() if _is_row_local(e.expectation_type)}
     whole = {i: e for i, e in in_python.items() if i not in chunked}
-    tallies.update(_validate_fetched(table, spec.name, chunked, key, chunksize=_CHUNK_ROWS))
-    tallies.update(_validate_fetched(table, spec.name, whole, key, chunksize=None))
+    # (Data Docs then show one page per chunk of the Python-side expectations.)
+    tallies.update(
+        _validate_fetched(table, spec.name, chunked, key, chunksize=_CHUNK_ROWS, keep=keep)
+    )
+    tallies.update(_validate_fetched(table, spec.name, whole, key, chunksize=None, keep=keep))
     return tallies
 
 
@@ -285,6 +315,7 @@ def _validate_fetched(
     key: str | None,
     *,
     chunksize: int | None,
+    keep: list[Any] | None = None,
 ) -> dict[str, _Tally]:
     """Fetch only the columns these expectations need (and the key) and validate them."""
     from kmu_dataguard.sources.sql import iter_chunks, read_table
@@ -317,7 +348,7 @@ def _validate_fetched(
     first_row = 1
     for frame in frames:
         for ident, tally in _validate_frame(
-            frame, name, table.origin, expectations, key, first_row
+            frame, name, table.origin, expectations, key, first_row, keep
         ).items():
             merged.setdefault(ident, _Tally()).add(tally)
         first_row += len(frame)
@@ -364,7 +395,11 @@ def _condition_columns(condition: Any) -> list[str]:
 
 
 def _validate_sql(
-    table: SqlTable, name: str, expectations: dict[str, Any], key: str | None
+    table: SqlTable,
+    name: str,
+    expectations: dict[str, Any],
+    key: str | None,
+    keep: list[Any] | None = None,
 ) -> dict[str, _Tally]:
     """Run expectations in the database; GX lists every failing key when asked to."""
     context = _context()
@@ -382,7 +417,7 @@ def _validate_sql(
         if key:
             # GX caps the keys it lists at partial_unexpected_count on SQL sources.
             fmt |= {"unexpected_index_column_names": [key], "partial_unexpected_count": 10**12}
-        results = _run_suite(batch, name, list(expectations.values()), table.origin, fmt)
+        results = _run_suite(batch, name, list(expectations.values()), table.origin, fmt, keep)
     finally:
         context.data_sources.delete(source_name)
     tallies = {}
@@ -536,3 +571,61 @@ def _plain(value: Any) -> Any:
         return None if math.isnan(value) else value
     item = getattr(value, "item", None)
     return item() if callable(item) else str(value)
+
+
+def build_data_docs(validations: list[Any], folder: str | os.PathLike[str]) -> Path:
+    """Build Great Expectations' own Data Docs for engineers in ``folder``; return its index.
+
+    ``validations`` are GX's results as kept by ``validate_table(keep_validations=...)``. They
+    go into the (in-memory) validation store of our ephemeral context only for the build and
+    are removed afterwards, so a long-running process does not accumulate them. Data Docs show
+    the raw failing values: they are for engineers, not for sharing.
+    """
+    from datetime import UTC, datetime
+
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    context = _context()
+    target = Path(folder).resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    site = {
+        "class_name": "SiteBuilder",
+        "store_backend": {
+            "class_name": "TupleFilesystemStoreBackend",
+            "base_directory": str(target),
+        },
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    }
+    if _DOCS_SITE in context.list_data_docs_sites():
+        context.update_data_docs_site(_DOCS_SITE, site)
+    else:
+        context.add_data_docs_site(_DOCS_SITE, site)
+    store = context.validation_results_store
+    run_id = RunIdentifier(run_name="dataguard", run_time=datetime.now(UTC))
+    keys = []
+    try:
+        for index, validation in enumerate(validations):
+            key = ValidationResultIdentifier(
+                expectation_suite_identifier=ExpectationSuiteIdentifier(name=validation.suite_name),
+                run_id=run_id,
+                batch_identifier=f"{validation.suite_name}-{index + 1}",
+            )
+            store.set(key, validation)
+            keys.append(key)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            context.build_data_docs(site_names=[_DOCS_SITE])
+    except OSError:
+        raise
+    except Exception as exc:  # GX raises many unrelated types while rendering
+        raise EngineError(
+            f"Data Docs could not be built in {target}: {' '.join(str(exc).split())[:300]}"
+        ) from exc
+    finally:
+        for key in keys:
+            store.remove_key(key)
+    return target / "index.html"

@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import os
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from kmu_dataguard.config import CheckConfig, Config, build_config, load_config, redact
 from kmu_dataguard.errors import ConfigError, DataguardError, SourceError
@@ -32,16 +34,22 @@ def run_gate(
     fail_on: str | None = None,
     report_dir: str | os.PathLike[str] | None = None,
     max_keys: int | None = None,
+    lang: str | None = None,
+    mask: bool = True,
+    data_docs_dir: str | os.PathLike[str] | None = None,
 ) -> GateResult:
     """Run the checks of gate ``name`` and return the result (it does not raise on BLOCKED).
 
     ``fail_on`` overrides the gate's setting ("critical" or "warning"); ``report_dir`` writes
-    the HTML report there; ``max_keys`` caps the failing keys listed per expectation.
+    the HTML report there (in ``lang`` "de"/"en", personal data masked unless ``mask=False``);
+    ``max_keys`` caps the failing keys listed per expectation; ``data_docs_dir`` also builds
+    Great Expectations' Data Docs there.
     """
     cfg = config if isinstance(config, Config) else load_config(config)
     gate = cfg.gate(name)
     threshold = _severity(fail_on or gate.fail_on)
-    return _run(cfg, name, gate.checks, threshold, report_dir, max_keys)
+    report = _ReportSettings(report_dir, lang, mask, data_docs_dir)
+    return _run(cfg, name, gate.checks, threshold, report, max_keys)
 
 
 def run_check(
@@ -59,6 +67,9 @@ def run_check(
     fail_on: str = "critical",
     report_dir: str | os.PathLike[str] | None = None,
     max_keys: int | None = None,
+    lang: str | None = None,
+    mask: bool = True,
+    data_docs_dir: str | os.PathLike[str] | None = None,
 ) -> GateResult:
     """Check one export (a file path) or one database table (an SQLAlchemy URL) ad hoc.
 
@@ -85,7 +96,18 @@ def run_check(
         "checks": {name: {k: v for k, v in check_cfg.items() if v is not None}},
     }
     cfg = build_config(data, origin=Path.cwd() / "(command line)", secrets=set())
-    return _run(cfg, None, list(cfg.checks), _severity(fail_on), report_dir, max_keys)
+    report = _ReportSettings(report_dir, lang, mask, data_docs_dir)
+    return _run(cfg, None, list(cfg.checks), _severity(fail_on), report, max_keys)
+
+
+@dataclass(frozen=True)
+class _ReportSettings:
+    """Where and how to write the steward report and the Data Docs of a run."""
+
+    folder: str | os.PathLike[str] | None = None
+    lang: str | None = None
+    mask: bool = True
+    data_docs: str | os.PathLike[str] | None = None
 
 
 def _run(
@@ -93,15 +115,18 @@ def _run(
     gate: str | None,
     check_names: list[str],
     fail_on: Severity,
-    report_dir: str | os.PathLike[str] | None,
+    report: _ReportSettings,
     max_keys: int | None,
 ) -> GateResult:
     started = datetime.now(UTC)
     clock = time.perf_counter()
     catalog = SuiteCatalog(cfg.user_suite_dirs())
     secrets = set(cfg.secrets)
+    # GX's own validation results, kept only when Data Docs are asked for.
+    validations: list[Any] | None = [] if report.data_docs is not None else None
     checks = [
-        _run_check(cfg, n, cfg.checks[n], catalog, fail_on, max_keys, secrets) for n in check_names
+        _run_check(cfg, n, cfg.checks[n], catalog, fail_on, max_keys, secrets, validations)
+        for n in check_names
     ]
     errors = [RunError(c.name, m) for c in checks for m in c.errors]
     errors += [
@@ -121,9 +146,15 @@ def _run(
         checks=checks,
         errors=errors,
     )
-    target = report_dir if report_dir is not None else cfg.report_dir
+    if validations is not None and report.data_docs is not None:
+        _write_data_docs(result, validations, Path(report.data_docs), secrets)
+    target = report.folder if report.folder is not None else cfg.report_dir
     if target is not None:
-        _write_report(result, cfg.resolve_path(os.fspath(target)), secrets)
+        from kmu_dataguard.report.i18n import resolve_lang
+
+        lang = resolve_lang(report.lang, cfg.lang)
+        where = cfg.resolve_path(os.fspath(target))
+        _write_report(result, where, secrets, lang=lang, mask=report.mask, keep=cfg.report_keep)
     return result
 
 
@@ -135,6 +166,7 @@ def _run_check(
     fail_on: Severity,
     max_keys: int | None,
     secrets: set[str],
+    validations: list[Any] | None = None,
 ) -> CheckResult:
     from kmu_dataguard.sources.reading import read_check_table
 
@@ -155,7 +187,9 @@ def _run_check(
 
         log.info("validating %s (%d rows) with suite %s", name, table.rows, spec.name)
         try:
-            result.expectations = validate_table(table, spec, key=key, max_keys=max_keys)
+            result.expectations = validate_table(
+                table, spec, key=key, max_keys=max_keys, keep_validations=validations
+            )
         finally:
             reader = getattr(table, "reader", None)
             if reader is not None:
@@ -173,16 +207,36 @@ def _run_check(
     return result
 
 
-def _write_report(result: GateResult, folder: Path, secrets: set[str]) -> None:
-    from kmu_dataguard.report.html import write_report
+def _write_report(
+    result: GateResult, folder: Path, secrets: set[str], *, lang: Any, mask: bool, keep: int
+) -> None:
+    from kmu_dataguard.report.store import write_report
 
     try:
-        result.report_path = str(write_report(result, folder))
+        result.report_path = str(write_report(result, folder, lang=lang, mask=mask, keep=keep))
     except OSError as exc:
         message = redact(f"report could not be written to {folder}: {exc.strerror or exc}", secrets)
-        result.errors.append(RunError(None, message))
-        result.verdict = gate_verdict(result.checks, len(result.errors), result.fail_on)
-        result.exit_code = exit_code_for(result.verdict)
+        _record_error(result, message)
+
+
+def _write_data_docs(
+    result: GateResult, validations: list[Any], folder: Path, secrets: set[str]
+) -> None:
+    from kmu_dataguard.engine import build_data_docs
+
+    try:
+        build_data_docs(validations, folder)
+    except (OSError, DataguardError) as exc:
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        message = f"Data Docs could not be built in {folder}: {detail}"
+        _record_error(result, redact(message, secrets))
+
+
+def _record_error(result: GateResult, message: str) -> None:
+    """An output that could not be written makes the run an error, never a silent pass."""
+    result.errors.append(RunError(None, message))
+    result.verdict = gate_verdict(result.checks, len(result.errors), result.fail_on)
+    result.exit_code = exit_code_for(result.verdict)
 
 
 def _severity(value: str) -> Severity:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import click
 
 from kmu_dataguard.cli.emit import emit_error, emit_result
-from kmu_dataguard.cli.options import fail_on_option, format_option, report_options
+from kmu_dataguard.cli.options import (
+    OutputOptions,
+    fail_on_option,
+    format_option,
+    output_options,
+    report_options,
+)
 from kmu_dataguard.errors import DataguardError
 
 
@@ -37,6 +43,7 @@ from kmu_dataguard.errors import DataguardError
 @format_option
 @report_options
 @fail_on_option("critical")
+@output_options
 def check(
     source: str,
     suite: str | None,
@@ -52,6 +59,7 @@ def check(
     report_dir: str | None,
     max_keys: int | None,
     fail_on: str,
+    outputs: OutputOptions,
 ) -> int:
     """Check SOURCE ad hoc: a CSV, Excel or DATEV file, or an SQLAlchemy URL.
 
@@ -81,7 +89,8 @@ def check(
             fail_on=fail_on,
             report_dir=report_dir,
             max_keys=max_keys,
+            **outputs.run_kwargs(),
         )
     except DataguardError as exc:
-        return emit_error(exc, output_format)
-    return emit_result(result, output_format)
+        return emit_error(exc, output_format, outputs=outputs)
+    return emit_result(result, output_format, outputs)

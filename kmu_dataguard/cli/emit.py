@@ -1,7 +1,8 @@
 """Printing a result (or an error that prevented one) in the chosen format.
 
-Data goes to stdout, messages to stderr. In JSON mode an error is still one JSON document, so
-a script always gets something it can parse.
+Data goes to stdout (or to ``--output FILE``, written atomically), messages to stderr. In JSON
+and JUnit mode an error is still one document, so a script always gets something it can parse.
+Personal values are masked unless ``--no-mask``.
 """
 
 from __future__ import annotations
@@ -10,26 +11,47 @@ from datetime import UTC, datetime
 
 import click
 
+from kmu_dataguard.cli.options import OutputOptions
 from kmu_dataguard.errors import DataguardError
+from kmu_dataguard.exit_codes import ExitCode
 from kmu_dataguard.results import GateResult
 
 __all__ = ["emit_error", "emit_result"]
 
 
-def emit_result(result: GateResult, output_format: str) -> int:
+def emit_result(
+    result: GateResult, output_format: str, outputs: OutputOptions | None = None
+) -> int:
+    outputs = outputs or OutputOptions()
+    if outputs.mask:
+        from kmu_dataguard.report.masking import mask_result
+
+        result = mask_result(result)
     if output_format == "json":
         from kmu_dataguard.outputs.json_doc import render_json
 
-        click.echo(render_json(result))
+        text = render_json(result)
+    elif output_format == "junit":
+        from kmu_dataguard.outputs.junit import render_junit
+
+        text = render_junit(result)
     else:
         from kmu_dataguard.outputs.text import render_text
 
-        click.echo(render_text(result))
+        text = render_text(result)
+    if not _deliver(text, outputs.output):
+        return int(ExitCode.UNAVAILABLE)  # nobody may rely on a result that was not delivered
     return int(result.exit_code)
 
 
-def emit_error(exc: DataguardError, output_format: str, gate: str | None = None) -> int:
+def emit_error(
+    exc: DataguardError,
+    output_format: str,
+    gate: str | None = None,
+    outputs: OutputOptions | None = None,
+) -> int:
     """Report an error that prevented a result; return its exit code."""
+    outputs = outputs or OutputOptions()
     if output_format == "json":
         import json
 
@@ -43,6 +65,27 @@ def emit_error(exc: DataguardError, output_format: str, gate: str | None = None)
             "checks": [],
             "errors": [{"check": None, "message": str(exc)}],
         }
-        click.echo(json.dumps(verdict, ensure_ascii=False, indent=2))
+        _deliver(json.dumps(verdict, ensure_ascii=False, indent=2), outputs.output)
+    elif output_format == "junit":
+        from kmu_dataguard.outputs.junit import render_junit_error
+
+        _deliver(render_junit_error(str(exc), gate), outputs.output)
     click.echo(f"dataguard: error: {exc}", err=True)
     return exc.exit_code
+
+
+def _deliver(text: str, output: str | None) -> bool:
+    """Print ``text`` or write it to ``output``; False when the file could not be written."""
+    if output is None:
+        click.echo(text)
+        return True
+    from kmu_dataguard.outputs.files import atomic_write_text
+
+    try:
+        atomic_write_text(output, text + "\n")
+    except OSError as exc:
+        # The result must not get lost: say so, and print it where it can still be read.
+        click.echo(f"dataguard: error: cannot write {output}: {exc.strerror or exc}", err=True)
+        click.echo(text)
+        return False
+    return True

@@ -5,7 +5,13 @@ from __future__ import annotations
 import click
 
 from kmu_dataguard.cli.emit import emit_error, emit_result
-from kmu_dataguard.cli.options import fail_on_option, format_option, report_options
+from kmu_dataguard.cli.options import (
+    OutputOptions,
+    fail_on_option,
+    format_option,
+    output_options,
+    report_options,
+)
 from kmu_dataguard.errors import DataguardError
 
 
@@ -22,6 +28,7 @@ from kmu_dataguard.errors import DataguardError
 @format_option
 @report_options
 @fail_on_option(None)
+@output_options
 def gate(
     name: str,
     config_path: str,
@@ -29,14 +36,20 @@ def gate(
     report_dir: str | None,
     max_keys: int | None,
     fail_on: str | None,
+    outputs: OutputOptions,
 ) -> int:
     """Run the checks of gate NAME; exit 0 pass, 1 blocked, 2 usage, 3 could not validate."""
     from kmu_dataguard.runner import run_gate
 
     try:
         result = run_gate(
-            name, config_path, fail_on=fail_on, report_dir=report_dir, max_keys=max_keys
+            name,
+            config_path,
+            fail_on=fail_on,
+            report_dir=report_dir,
+            max_keys=max_keys,
+            **outputs.run_kwargs(),
         )
     except DataguardError as exc:
-        return emit_error(exc, output_format, gate=name)
-    return emit_result(result, output_format)
+        return emit_error(exc, output_format, gate=name, outputs=outputs)
+    return emit_result(result, output_format, outputs)

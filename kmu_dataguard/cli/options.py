@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import click
@@ -14,11 +16,74 @@ def format_option(f: F) -> F:
     return click.option(
         "--format",
         "output_format",
-        type=click.Choice(["text", "json"]),
+        type=click.Choice(["text", "json", "junit"]),
         default="text",
         show_default=True,
-        help="text for people; json prints exactly one JSON document (schema v1) on stdout.",
+        help="text for people; json prints exactly one JSON document (schema v1) on stdout; "
+        "junit prints JUnit XML for CI systems.",
     )(f)
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    """The output options of gate and check, bundled so commands take one parameter."""
+
+    output: str | None = None
+    lang: str | None = None
+    mask: bool = True
+    data_docs: str | None = None
+
+    def run_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``run_gate`` / ``run_check``."""
+        return {"lang": self.lang, "mask": self.mask, "data_docs_dir": self.data_docs}
+
+
+def output_options(f: F) -> F:
+    """--output, --lang, --no-mask and --data-docs, passed to the command as ``outputs``."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        kwargs["outputs"] = OutputOptions(
+            output=kwargs.pop("output_file"),
+            lang=kwargs.pop("lang"),
+            mask=kwargs.pop("mask"),
+            data_docs=kwargs.pop("data_docs_dir"),
+        )
+        return f(*args, **kwargs)
+
+    decorated: Any = wrapper
+    for option in (
+        click.option(
+            "--output",
+            "output_file",
+            type=click.Path(dir_okay=False, writable=True),
+            default=None,
+            help="Write the text, JSON or JUnit output to this file (atomically) "
+            "instead of stdout.",
+        ),
+        click.option(
+            "--lang",
+            type=click.Choice(["de", "en"]),
+            default=None,
+            help="Language of the report and lists (default: config 'lang', then LANG/LC_ALL).",
+        ),
+        click.option(
+            "--mask/--no-mask",
+            "mask",
+            default=True,
+            help="Mask personal data (e-mail, phone, IBAN, tax IDs, names) in every output "
+            "except the failing-records lists (default: mask). --no-mask for trusted use.",
+        ),
+        click.option(
+            "--data-docs",
+            "data_docs_dir",
+            type=click.Path(file_okay=False, writable=True),
+            default=None,
+            help="Also build Great Expectations' Data Docs (for engineers) in this folder.",
+        ),
+    ):
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]
 
 
 def report_options(f: F) -> F:
@@ -27,7 +92,7 @@ def report_options(f: F) -> F:
         "report_dir",
         type=click.Path(file_okay=False, writable=True),
         default=None,
-        help="Write the HTML report (index.html) into this folder.",
+        help="Write the HTML report (index.html, failing-records lists) into this folder.",
     )(f)
     return click.option(
         "--max-keys",

@@ -1,46 +1,221 @@
-"""The HTML report: one self-contained ``index.html`` (inline CSS, no network, auto-escaped).
+"""The steward's HTML report: one self-contained page (inline CSS and script, no network).
 
-Written atomically: the page is rendered into a temporary file in the target folder and renamed
-into place, so a run that fails midway never leaves a half-written report behind.
+The page is rendered from Jinja2 templates shipped in the package, with auto-escaping: every
+value from the data is text, never markup. A Content-Security-Policy allows only the page's own
+inline script (by hash), so even an escaping mistake could not run injected code or load
+anything from the network. Personal values are masked unless ``mask=False``.
+
+:func:`render_report` returns the page; :mod:`kmu_dataguard.report.store` writes it (with the
+failing-records lists) atomically into a report folder.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
+import base64
+import hashlib
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
 
-from kmu_dataguard.results import GateResult
+from kmu_dataguard.report.export import _groups, export_rows, failing_outcomes
+from kmu_dataguard.report.i18n import (
+    Lang,
+    Texts,
+    format_datetime,
+    format_number,
+    format_percent,
+)
+from kmu_dataguard.report.masking import mask_result
+from kmu_dataguard.results import CheckResult, ExpectationOutcome, GateResult
 
-__all__ = ["render_report", "write_report"]
+__all__ = ["PAGE_ROWS", "HistoryEntry", "render_report"]
 
-#: Failing records listed per expectation in the page.
-PAGE_KEYS = 200
+#: Failing-record rows per check listed in the page; the export has all of them.
+PAGE_ROWS = 1000
+#: Rows per page of the in-page pager (the script pages; without script all rows show).
+PAGER_ROWS = 50
+_CREDENTIALS = re.compile(r"(?<=://)[^/@\s]+@")
 
 
-def render_report(result: GateResult) -> str:
+@dataclass(frozen=True)
+class HistoryEntry:
+    """An earlier run listed on the top-level page."""
+
+    label: str
+    href: str
+    verdict: str
+
+
+@dataclass
+class _Links:
+    csv: str | None = None
+    xlsx: str | None = None
+
+
+@dataclass
+class _Page:
+    """What the template shows, prepared in Python so the template stays simple."""
+
+    lang: Lang
+    t: Texts
+    result: GateResult
+    verdict: str
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+
+def render_report(
+    result: GateResult,
+    *,
+    lang: Lang = "en",
+    mask: bool = True,
+    exports: dict[str, tuple[str, str]] | None = None,
+    history: list[HistoryEntry] | None = None,
+) -> str:
+    """The page for ``result``; ``exports`` maps a check name to its (csv, xlsx) hrefs."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
+    t = Texts(lang)
+    shown = mask_result(result) if mask else result
     env = Environment(
         loader=PackageLoader("kmu_dataguard.report", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template("report.html.j2").render(result=result, page_keys=PAGE_KEYS)
+    script = (
+        resources.files("kmu_dataguard.report")
+        .joinpath("templates/report.js")
+        .read_text(encoding="utf-8")
+    )
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    exports = exports or {}
+    checks = [_check_view(c, t, exports.get(c.name)) for c in shown.checks]
+    return env.get_template("report.html.j2").render(
+        t=t,
+        lang=lang,
+        result=shown,
+        verdict=str(result.verdict),
+        checked_at=format_datetime(result.started_at, lang),
+        duration=format_number(result.duration_s, lang, 1),
+        sources=sorted({_strip_credentials(c.source) for c in result.checks}),
+        checks=checks,
+        masked=mask,
+        history=history or [],
+        script=script,
+        script_hash=f"sha256-{digest}",
+        pager_rows=PAGER_ROWS,
+        version=_version(),
+        n=lambda v: format_number(v, lang),
+    )
 
 
-def write_report(result: GateResult, folder: Path) -> Path:
-    """Write ``folder/index.html`` atomically and return its path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    page = render_report(result)
-    target = folder / "index.html"
-    fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".html.tmp", dir=folder)
+def _check_view(check: CheckResult, t: Texts, links: tuple[str, str] | None) -> dict[str, Any]:
+    failed = failing_outcomes(check)
+    errored = [e for e in check.expectations if e.error is not None]
+    passed = [e for e in check.expectations if e.success and e.error is None]
+    rows = export_rows(check, t)
+    by_id = {e.id: e for e in check.expectations}
+    records = [
+        {
+            "key": r.key,
+            "problem": _problem(by_id[r.expectation], t),
+            "why": r.problem,
+            "column": r.column,
+            "value": r.value,
+            "empty": r.value == "",
+            "severity": by_id[r.expectation].severity,
+            "severity_label": r.severity,
+            "group": r.group,
+        }
+        for r in rows[:PAGE_ROWS]
+    ]
+    return {
+        "name": check.name,
+        "anchor": "check-" + re.sub(r"[^A-Za-z0-9_-]+", "-", check.name),
+        "source": _strip_credentials(check.source),
+        "suite": check.suite,
+        "key": check.key or t("no_key"),
+        "rows": check.rows,
+        "verdict": str(check.verdict),
+        "errors": list(check.errors),
+        "failed": [_outcome_view(e, t) for e in failed],
+        "errored": [_outcome_view(e, t) for e in errored],
+        "passed": [_outcome_view(e, t) for e in passed],
+        "records": records,
+        "records_total": len(rows),
+        "affected": len({r.key for r in rows}),
+        "links": links if rows and links else None,
+    }
+
+
+def _outcome_view(outcome: ExpectationOutcome, t: Texts) -> dict[str, Any]:
+    groups = _groups(outcome)
+    return {
+        "id": outcome.id,
+        "problem": _problem(outcome, t),
+        "severity": str(outcome.severity),
+        "severity_label": t(f"severity.{outcome.severity}"),
+        "why": t.pick(outcome.meta.get("protects")),
+        "rule": outcome.meta.get("rule"),
+        "column": outcome.column or "",
+        "count": format_number(outcome.unexpected_count, t.lang),
+        "percent": format_percent(outcome.unexpected_percent, t.lang),
+        "observed": None if outcome.failing_keys else outcome.observed_value,
+        "error": outcome.error,
+        "truncated": outcome.failing_keys_truncated,
+        "groups": [
+            {
+                "keys": g["keys"],
+                "score": (
+                    format_number(float(g["score"]), t.lang, 2)
+                    if isinstance(g["score"], int | float)
+                    else ""
+                ),
+                "reason": g["reason"],
+            }
+            for g in groups
+        ],
+    }
+
+
+# What broke, by expectation type: (German, English); "{b}" is the second column of a pair.
+_PHRASES: list[tuple[str, tuple[str, str]]] = [
+    ("to_not_be_null", ("fehlt", "missing")),
+    ("to_be_unique", ("mehrfach vergeben", "used more than once")),
+    ("matching_country", ("passt nicht zum Land", "does not match the country")),
+    ("matching_bic", ("passt nicht zur BIC", "does not match the BIC")),
+    ("for_country", ("passt nicht zum Land", "does not match the country")),
+    ("allowed_vat_rate", ("Steuersatz nicht erlaubt", "VAT rate not allowed")),
+    ("to_be_valid", ("ungültig", "invalid")),
+    ("to_match_regex", ("falsches Format", "wrong format")),
+    ("lengths_to_be_between", ("falsche Länge", "wrong length")),
+    ("to_be_in_set", ("Wert nicht erlaubt", "value not allowed")),
+    ("to_be_between", ("außerhalb des erlaubten Bereichs", "out of the allowed range")),
+    ("duplicate", ("mögliche Dublette", "possible duplicate")),
+    ("reference", ("Verweis ins Leere", "broken reference")),
+]
+
+
+def _problem(outcome: ExpectationOutcome, t: Texts) -> str:
+    """A short label such as ``iban: ungültig``."""
+    phrase = next(
+        (p for fragment, p in _PHRASES if fragment in outcome.type),
+        ("Regel verletzt", "rule broken"),
+    )[0 if t.lang == "de" else 1]
+    column = (outcome.column or "").split(",")[0]
+    return f"{column}: {phrase}" if column else phrase
+
+
+def _strip_credentials(text: str) -> str:
+    """``postgresql://guard:***@db/erp`` → ``postgresql://db/erp``: no user, no password."""
+    return _CREDENTIALS.sub("", text)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(page)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+        return version("kmu-dataguard")
+    except PackageNotFoundError:
+        return ""

@@ -1,0 +1,193 @@
+"""German and English for the steward outputs: the language choice, the texts, numbers and dates.
+
+Babel is not a dependency: two languages need only the thousands/decimal separators and one
+date pattern each, so numbers and dates are formatted by hand here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+__all__ = [
+    "LANGS",
+    "Lang",
+    "Texts",
+    "format_datetime",
+    "format_number",
+    "format_percent",
+    "resolve_lang",
+    "texts",
+]
+
+Lang = Literal["de", "en"]
+LANGS: tuple[Lang, ...] = ("de", "en")
+
+
+def resolve_lang(
+    option: str | None = None,
+    configured: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Lang:
+    """``--lang``, else the config's ``lang``, else the locale (LC_ALL, LC_MESSAGES, LANG)."""
+    for value in (option, configured):
+        if value in LANGS:
+            return value  # type: ignore[return-value]
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:  # the first one set decides, as in POSIX
+            return "de" if value.lower().startswith("de") else "en"
+    return "en"
+
+
+def format_number(value: float | int, lang: Lang, decimals: int = 0) -> str:
+    """1.234,5 (de) or 1,234.5 (en)."""
+    text = f"{value:,.{decimals}f}"
+    if lang == "de":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def format_percent(value: float, lang: Lang) -> str:
+    """Percentages with one decimal; a tiny non-zero share never shows as 0,0 %."""
+    if 0 < value < 0.05:
+        return ("< 0,1 %" if lang == "de" else "< 0.1 %").replace(" ", "\u00a0")
+    return format_number(value, lang, 1) + "\u00a0%"
+
+
+def format_datetime(moment: datetime, lang: Lang) -> str:
+    """28.11.2026 14:03 (de) or 2026-11-28 14:03 (en), in the machine's local time zone."""
+    local = moment.astimezone()
+    pattern = "%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M"
+    zone = local.tzname() or ""
+    return f"{local.strftime(pattern)} {zone}".strip()
+
+
+class Texts:
+    """The texts of one language; ``t("key", **values)`` formats one."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+        self._table = {k: v[0 if lang == "de" else 1] for k, v in _TEXTS.items()}
+
+    def __call__(self, key: str, **values: Any) -> str:
+        text = self._table[key]
+        return text.format(**values) if values else text
+
+    def pick(self, value: Any) -> str:
+        """A suite text ``{"de": ..., "en": ...}`` (or a plain string) in this language."""
+        if isinstance(value, Mapping):
+            found = value.get(self.lang) or value.get("en") or value.get("de")
+            return "" if found is None else str(found)
+        return "" if value is None else str(value)
+
+
+def texts(lang: Lang) -> Texts:
+    return Texts(lang)
+
+
+# key: (German, English)
+_TEXTS: dict[str, tuple[str, str]] = {
+    "verdict.pass": ("FREIGEGEBEN", "PASS"),
+    "verdict.warn": ("WARNUNG", "WARN"),
+    "verdict.blocked": ("BLOCKIERT", "BLOCKED"),
+    "verdict.error": ("FEHLER", "ERROR"),
+    "meaning.pass": (
+        "Die Stammdaten sind in Ordnung. Der Ablauf darf starten.",
+        "The master data is fine. The workflow may run.",
+    ),
+    "meaning.warn": (
+        "Der Ablauf darf starten. Einige Datensätze sollten bald korrigiert werden.",
+        "The workflow may run. Some records should be corrected soon.",
+    ),
+    "meaning.blocked": (
+        "Der Ablauf wurde angehalten. Bitte korrigieren Sie die unten genannten Datensätze "
+        "und starten Sie die Prüfung danach erneut.",
+        "The workflow has been stopped. Please correct the records listed below, "
+        "then run the check again.",
+    ),
+    "meaning.error": (
+        "Die Daten konnten nicht vollständig geprüft werden. Der Ablauf darf sich nicht darauf "
+        "verlassen. Bitte geben Sie die Meldungen unten an die IT weiter.",
+        "The data could not be checked completely. The workflow must not rely on it. "
+        "Please pass the messages below to IT.",
+    ),
+    "title": ("Stammdaten-Prüfung", "Master data check"),
+    "gate": ("Prüfpunkt", "Gate"),
+    "adhoc": ("Einzelprüfung", "Ad-hoc check"),
+    "checked_at": ("Geprüft am", "Checked at"),
+    "duration": ("Dauer", "Duration"),
+    "seconds": ("{n} s", "{n} s"),
+    "sources": ("Quellen", "Sources"),
+    "blocks_on": ("Blockiert bei", "Blocks on"),
+    "blocks_on.critical": ("kritischen Fehlern", "critical problems"),
+    "blocks_on.warning": ("kritischen Fehlern und Warnungen", "critical problems and warnings"),
+    "overview": ("Übersicht", "Overview"),
+    "check": ("Prüfung", "Check"),
+    "source": ("Quelle", "Source"),
+    "rows": ("Datensätze", "Records"),
+    "n_rows": ("{n} Datensätze", "{n} records"),
+    "result": ("Ergebnis", "Result"),
+    "problems": ("Probleme", "Problems"),
+    "affected": ("betroffene Datensätze", "records affected"),
+    "lists": ("Fehlerlisten", "Lists of records"),
+    "no_list": ("keine", "none"),
+    "could_not_validate": ("Nicht geprüft", "Could not be checked"),
+    "run_error": ("Gesamter Lauf", "Whole run"),
+    "what_failed": ("Was nicht stimmt", "What is wrong"),
+    "severity": ("Schwere", "Severity"),
+    "severity.critical": ("kritisch", "critical"),
+    "severity.warning": ("Warnung", "warning"),
+    "rule": ("Regel", "Rule"),
+    "why": ("Warum es wichtig ist", "Why it matters"),
+    "field": ("Feld", "Field"),
+    "count": ("Anzahl", "Count"),
+    "share": ("Anteil", "Share"),
+    "observed": ("festgestellt", "observed"),
+    "could_not_evaluate": ("konnte nicht geprüft werden", "could not be checked"),
+    "records_to_fix": ("Zu korrigierende Datensätze", "Records to correct"),
+    "value": ("Wert", "Value"),
+    "problem": ("Problem", "Problem"),
+    "empty": ("(leer)", "(empty)"),
+    "filter": ("Filtern …", "Filter …"),
+    "filter_label": ("Liste filtern", "Filter the list"),
+    "shown_capped": (
+        "Die Seite zeigt die ersten {shown} von {total} Einträgen; die vollständige Liste steht "
+        "in der Excel-/CSV-Datei.",
+        "This page shows the first {shown} of {total} entries; the complete list is in the "
+        "Excel/CSV file.",
+    ),
+    "keys_truncated": (
+        "Die Liste der Datensätze wurde bei der Prüfung gekürzt (--max-keys).",
+        "The list of records was shortened when checking (--max-keys).",
+    ),
+    "groups": ("Zusammengehörige Datensätze", "Related records"),
+    "group": ("Gruppe", "Group"),
+    "records": ("Datensätze", "Records"),
+    "score": ("Übereinstimmung", "Match"),
+    "reason": ("Grund", "Reason"),
+    "passed": ("{n} Regeln erfüllt", "{n} rules passed"),
+    "all_passed": ("Alle {n} Regeln erfüllt.", "All {n} rules passed."),
+    "page": ("Seite {page} von {pages}", "Page {page} of {pages}"),
+    "prev": ("zurück", "previous"),
+    "next": ("weiter", "next"),
+    "masked_note": (
+        "Persönliche Daten (E-Mail, Telefon, IBAN, Steuer-Nummern, Namen) sind auf dieser Seite "
+        "teilweise verdeckt. Die Excel-/CSV-Listen enthalten die vollständigen Werte: bitte "
+        "vertraulich behandeln.",
+        "Personal data (e-mail, phone, IBAN, tax numbers, names) is partly hidden on this page. "
+        "The Excel/CSV lists contain the full values: please handle them confidentially.",
+    ),
+    "unmasked_note": (
+        "Diese Seite zeigt alle Werte ungekürzt (--no-mask): bitte vertraulich behandeln.",
+        "This page shows all values in full (--no-mask): please handle it confidentially.",
+    ),
+    "generated": ("Erstellt von kmu-dataguard {version}", "Generated by kmu-dataguard {version}"),
+    "history": ("Frühere Prüfungen", "Earlier runs"),
+    "expectation": ("Regel-ID", "Rule id"),
+    "sort_hint": ("Zum Sortieren auf eine Spaltenüberschrift klicken.", "Click a heading to sort."),
+    "no_key": ("Zeile", "row"),
+}
