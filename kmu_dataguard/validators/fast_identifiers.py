@@ -122,7 +122,7 @@ def fast_iban(m: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     d, a = digit[rows, :width], letter[rows, :width]
     classes = ((need == _NEED_DIGIT) & d) | ((need == _NEED_LETTER) & a) | (need == _NEED_ANY)
     good = classes.all(axis=1)
-    rest = list(range(4, sub.shape[1])) + [0, 1, 2, 3]
+    rest = [*range(4, sub.shape[1]), 0, 1, 2, 3]
     good &= _mod97(sub, sub_len, rest) == 1
     verdict = np.where(good, VALID, INVALID).astype(np.int8)
     verdict[good & _IBAN_LIBRARY[sub_cc]] = UNDECIDED
@@ -336,7 +336,8 @@ def fast_vat(m: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     As stdnum: upper case, strip, the first two characters choose the member state, whose module
     deletes its separators, drops the prefix and checks the rest.
     """
-    m, lengths = strip_spaces(upper(m))
+    del lengths
+    m, _ = strip_spaces(upper(m))
     cc = _cc_index(m)
     out = np.full(m.shape[0], UNDECIDED, dtype=np.int8)
     for code, name in _VAT_CODES.items():
