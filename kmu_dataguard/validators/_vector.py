@@ -114,12 +114,12 @@ def map_fast(
     verdict = np.full(n, UNDECIDED, dtype=np.int8)
     verdict[missing] = VALID
     candidates = np.flatnonzero(ascii_text & (lengths <= width) & ~missing)
-    columns = np.arange(width)
     for start in range(0, candidates.size, CHUNK):
         rows = candidates[start : start + CHUNK]
-        m = texts[rows].astype(f"S{width}").view(np.uint8).reshape(rows.size, width)
         lens = lengths[rows]
-        inside = columns < lens[:, None]
+        wide = max(int(lens.max()), 1)  # as wide as this chunk's longest text, not ``width``
+        m = texts[rows].astype(f"S{wide}").view(np.uint8).reshape(rows.size, wide)
+        inside = np.arange(wide) < lens[:, None]
         printable = ((m >= 0x20) & (m <= 0x7E) & (m != _GRAVE)) | ~inside
         plain = printable.all(axis=1)
         blank = ((m == 0x20) | ~inside).all(axis=1)
