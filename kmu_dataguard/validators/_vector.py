@@ -67,6 +67,14 @@ def squeeze(m: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Keep the ``keep`` cells of each row, moved left in order; returns (matrix, lengths)."""
     keep = keep & (m != 0)
     lengths = keep.sum(axis=1)
+    touched = np.flatnonzero((keep != (m != 0)).any(axis=1))
+    if touched.size < m.shape[0] // 4:  # most rows unchanged: move only the others
+        out = m.copy()
+        if touched.size:
+            moved, _ = squeeze(m[touched], keep[touched])
+            out[touched] = 0
+            out[touched, : moved.shape[1]] = moved
+        return out, lengths
     width = max(int(lengths.max(initial=0)), 1)
     out = np.zeros((m.shape[0], width), dtype=np.uint8)
     rows, cols = np.nonzero(keep)
