@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test servers lint bench clean
+.PHONY: demo test test-deps lint bench clean
 
 $(BIN)/dataguard: pyproject.toml
 	$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: install python3-venv (apt-get install python3-venv)"; exit 2; }
@@ -14,12 +14,12 @@ $(BIN)/dataguard: pyproject.toml
 demo: $(BIN)/dataguard
 	$(BIN)/dataguard demo --dir dataguard-demo
 
-# The tests start their own PostgreSQL and MariaDB servers; this installs the Debian packages
-# when they are missing (a no-op otherwise; needs root or sudo).
-servers:
-	bash .ci/install-servers.sh
+# The tests start their own PostgreSQL and MariaDB servers and drive Chromium; this installs
+# the Debian packages when they are missing (a no-op otherwise; needs root or sudo).
+test-deps:
+	bash .ci/install-test-deps.sh
 
-test: $(BIN)/dataguard servers
+test: $(BIN)/dataguard test-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

@@ -71,7 +71,7 @@ def _find_binary(name: str, patterns: list[str]) -> str:
         return found
     raise ServerUnavailable(
         f"{name} not found (looked in {', '.join(patterns)} and PATH); "
-        "install the database servers with: sudo bash .ci/install-servers.sh "
+        "install the database servers with: sudo bash .ci/install-test-deps.sh "
         "(or set DATAGUARD_SKIP_SERVERS=1 to skip the tests that need them)"
     )
 

@@ -16,7 +16,7 @@ class _NoServer(PostgresServer):
 
 
 def test_missing_binary_names_the_install_script() -> None:
-    with pytest.raises(ServerUnavailable, match=r"pg_ctl-missing not found.*install-servers\.sh"):
+    with pytest.raises(ServerUnavailable, match=r"pg_ctl-missing not found.*install-test-deps\.sh"):
         _find_binary("pg_ctl-missing", ["/nonexistent/*/bin/pg_ctl"])
 
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Install the PostgreSQL and MariaDB server binaries the test suite starts (tests/servers.py).
-# Idempotent and quiet: does nothing when both are already installed. The tests run their own
+# Install what the test suite needs from Debian's packages: the PostgreSQL and MariaDB server
+# binaries it starts (tests/servers.py) and Chromium for the report's browser tests.
+# Idempotent and quiet: does nothing when all are installed. The tests run their own
 # throw-away servers on free ports, so the packages' system services are not started here.
 set -euo pipefail
 
 have() { command -v "$1" >/dev/null 2>&1 || compgen -G "$2" >/dev/null; }
-if have pg_ctl '/usr/lib/postgresql/*/bin/pg_ctl' && have mariadbd '/usr/sbin/mariadbd'; then
+if have pg_ctl '/usr/lib/postgresql/*/bin/pg_ctl' && have mariadbd '/usr/sbin/mariadbd' \
+    && have chromium '/usr/bin/chromium'; then
     exit 0
 fi
 
@@ -24,4 +26,4 @@ trap cleanup EXIT
 
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends postgresql mariadb-server >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends postgresql mariadb-server chromium >/dev/null
