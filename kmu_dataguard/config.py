@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import quote
 from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
@@ -243,7 +244,8 @@ def url_passwords(config: Config) -> frozenset[str]:
         except (ArgumentError, ValueError):
             continue
         if password:
-            found.add(str(password))
+            # as written in the URL (percent-encoded) and as the driver sees it
+            found |= {str(password), quote(str(password), safe="")}
     return frozenset(found)
 
 

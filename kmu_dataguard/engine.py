@@ -34,12 +34,10 @@ from kmu_dataguard.suites import ExpectationSpec, SuiteSpec
 if TYPE_CHECKING:
     from kmu_dataguard.sources.table import Table
 
-__all__ = ["ROW_KEY", "build_data_docs", "validate_table"]
+__all__ = ["build_data_docs", "validate_table"]
 
 log = logging.getLogger("kmu_dataguard")
 
-#: Key used when a check names no key column: the 1-based data row number.
-ROW_KEY = "_row"
 _META_ID = "dataguard_id"
 _DOCS_SITE = "dataguard"
 

@@ -200,7 +200,7 @@ def _run_check(
     except DataguardError as exc:
         result.errors.append(redact(str(exc), secrets))
     except Exception as exc:  # fail closed: an unexpected failure is "could not validate"
-        log.debug("unexpected error in check %s", name, exc_info=True)
+        # No traceback in the log: driver and engine messages may carry connection strings.
         detail = redact(" ".join(str(exc).split())[:300], secrets)
         result.errors.append(f"unexpected error ({type(exc).__name__}): {detail}")
     result.verdict = check_verdict(result, fail_on)
