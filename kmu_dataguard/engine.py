@@ -323,7 +323,8 @@ def _validate_fetched(
     needed: list[str] = [key] if key else []
     for exp in expectations.values():
         for column in _expectation_columns(exp):
-            if column not in needed:
+            # Absent optional columns stay absent, exactly as in an in-memory table.
+            if column not in needed and column in table.columns:
                 needed.append(column)
     if chunksize is None:
         frames: Any = [
@@ -360,11 +361,20 @@ def _validate_fetched(
 
 
 def _expectation_columns(exp: Any) -> list[str]:
-    names = [getattr(exp, k, None) for k in ("column", "column_A", "column_B")]
-    names += list(getattr(exp, "column_list", None) or [])
-    condition = getattr(exp, "row_condition", None)
-    names += _condition_columns(condition)
-    return [str(n) for n in names if n]
+    """Every column an expectation reads, defaults included.
+
+    GX names them ``column``, ``column_A``/``column_B``, ``column_list``; our table-level
+    expectations follow the same convention (``*_column``, ``*_columns``), so a field name
+    says what must be fetched. A row condition's columns are read too.
+    """
+    names: list[Any] = []
+    for field_name, value in exp.dict().items():
+        if field_name in ("column", "column_A", "column_B") or field_name.endswith("_column"):
+            names.append(value)
+        elif field_name == "column_list" or field_name.endswith("_columns"):
+            names.extend(value or [])
+    names += _condition_columns(getattr(exp, "row_condition", None))
+    return [str(n) for n in names if isinstance(n, str) and n]
 
 
 def _condition_columns(condition: Any) -> list[str]:

@@ -133,3 +133,39 @@ def test_validation_sessions_are_read_only(pg_database, mariadb_database):
                 conn.exec_driver_sql("CREATE TABLE dg_write_attempt (x INT)")
         finally:
             eng.dispose()
+
+
+@pytest.mark.parametrize("check", ["customers", "suppliers", "articles"])
+def test_builtin_suites_agree_in_database_and_in_memory(world, check):
+    """Every built-in expectation gives the same verdict and keys wherever it runs."""
+    from kmu_dataguard.config import load_config
+    from kmu_dataguard.suites import SuiteCatalog
+
+    with sa.create_engine(f"sqlite:///{world.database}").begin() as conn:
+        # one supplier entered twice (same VAT ID and IBAN): a cross-row, table-level check
+        conn.exec_driver_sql(
+            "INSERT INTO suppliers SELECT 'L79999', name || ' (neu)', street, postal_code, city,"
+            " country, vat_id, tax_number, email, phone, iban, bic, currency,"
+            " payment_terms_days, blocked FROM suppliers WHERE supplier_id = 'L70001'"
+        )
+    cfg = load_config(world.config)
+    spec = SuiteCatalog().load(cfg.checks[check].suite_name)
+    key = cfg.checks[check].key
+    results = []
+    for in_database in (True, False):
+        table = read_check_table(cfg, cfg.checks[check], in_database=in_database)
+        try:
+            results.append(engine.validate_table(table, spec, key=key))
+        finally:
+            if isinstance(table, SqlTable):
+                table.reader.dispose()
+    in_db, in_memory = ({o.id: o for o in r} for r in results)
+    for ident, outcome in in_memory.items():
+        other = in_db[ident]
+        assert other.error is None and outcome.error is None, ident
+        assert (other.success, sorted(map(str, other.failing_keys))) == (
+            outcome.success,
+            sorted(map(str, outcome.failing_keys)),
+        ), ident
+    if check == "suppliers":
+        assert not in_db["suppliers.no_duplicate_partners"].success

@@ -192,7 +192,7 @@ def find_duplicates(
             continue
         normal = _per_distinct(values, identifier_key)
         for value, rows in _groups(normal, max_identifier_group, label):
-            edges.extend((1.0, int(rows[0]), int(r), f"same {label} {value}") for r in rows[1:])
+            edges.extend((1.0, int(rows[0]), int(r), f"same {label}") for r in rows[1:])
 
     # ---- candidate pairs from blocks
     words = _name_words(nkey)
@@ -463,7 +463,7 @@ def _fuzzy_edges(
         if name_conflict(a_names[i], b_names[i]):
             continue
         if by_email[i]:
-            reason = f"same e-mail {emails[a]} and similar name ({score:.2f})"
+            reason = f"same e-mail and similar name ({score:.2f})"
         elif same_postal[i] and same_street[i]:
             where = f"{sa[i]} {ha[i] or hb[i]}".strip()
             reason = f"similar name ({score:.2f}) at same address {where}, {pa[i]}"

@@ -32,6 +32,7 @@ def render_text(result: GateResult, *, verbose: bool = False) -> str:
         for outcome in check.expectations:
             if verbose or not outcome.success or outcome.error:
                 lines.append(_line(outcome))
+                lines.extend(_group_lines(outcome))
         if passed and not verbose:
             lines.append(f"    ok        {len(passed)} expectation(s) passed")
     if result.errors:
@@ -42,6 +43,23 @@ def render_text(result: GateResult, *, verbose: bool = False) -> str:
         lines.append("")
         lines.append(f"  Report: {result.report_path}")
     return "\n".join(lines)
+
+
+#: Groups (e.g. duplicate partners) shown per expectation in the terminal.
+SHOWN_GROUPS = 5
+
+
+def _group_lines(outcome: ExpectationOutcome) -> list[str]:
+    """Records that fail together, e.g. one supplier entered twice: merge them."""
+    groups = outcome.meta.get("groups") or [] if not outcome.success else []
+    lines = [
+        f"              together: {', '.join(str(k) for k in g.get('keys', []))}"
+        f"{' (' + g['reason'] + ')' if g.get('reason') else ''}"
+        for g in groups[:SHOWN_GROUPS]
+    ]
+    if len(groups) > SHOWN_GROUPS:
+        lines.append(f"              and {len(groups) - SHOWN_GROUPS} more group(s)")
+    return lines
 
 
 def _line(outcome: ExpectationOutcome) -> str:
