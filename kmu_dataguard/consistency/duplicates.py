@@ -191,7 +191,7 @@ def find_duplicates(
             email_pairs.append(_group_pairs(mails, max_identifier_group, label))
             continue
         normal = _per_distinct(values, identifier_key)
-        for value, rows in _groups(normal, max_identifier_group, label):
+        for _value, rows in _groups(normal, max_identifier_group, label):
             edges.extend((1.0, int(rows[0]), int(r), f"same {label}") for r in rows[1:])
 
     # ---- candidate pairs from blocks
