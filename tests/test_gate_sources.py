@@ -180,3 +180,23 @@ def test_excel_source_with_a_sheet(tmp_path, dataguard):
         "contacts.last_name_present": ["C2"],
         "contacts.email_valid": ["C2"],
     }
+
+
+def test_duplicate_supplier_in_sap_b1_blocks_the_payment_run(mariadb_database, tmp_path, dataguard):
+    load_sap_b1(mariadb_database.admin_engine)
+    cfg = config(tmp_path, mariadb_database.url, profile="sap_b1", checks=ERP_CHECKS)
+    # The same supplier entered a second time, with a variant of its name but the same IBAN.
+    with mariadb_database.admin_engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO OCRD (CardCode, CardName, CardType, Address, ZipCode, City, Country,"
+            " LicTradNum, DflIBAN, GroupNum, frozenFor, Currency)"
+            " SELECT 'V70009', 'Mittelstaendische Beteiligungsges. Bremen mbH', CardType,"
+            " Address, ZipCode, City, Country, NULL, DflIBAN, GroupNum, frozenFor, Currency"
+            " FROM OCRD WHERE CardCode = 'V70001'"
+        )
+    run = dataguard("gate", "payments", "--config", str(cfg), "--format", "json")
+    assert run.code == 1, run.out
+    doc = run.json()
+    assert failing(doc, "suppliers") == {"suppliers.no_duplicate_partners": ["V70001", "V70009"]}
+    [dup] = [e for e in doc["checks"][0]["expectations"] if not e["success"]]
+    assert dup["severity"] == "critical"
