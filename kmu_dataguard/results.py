@@ -79,6 +79,8 @@ class ExpectationOutcome:
             "failing_keys_truncated": self.failing_keys_truncated,
             "error": self.error,
             "observed_value": self.observed_value,
+            # records that fail together (duplicate partners, reference pairs)
+            "groups": list(self.meta.get("groups") or []),
         }
 
 

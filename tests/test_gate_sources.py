@@ -200,3 +200,6 @@ def test_duplicate_supplier_in_sap_b1_blocks_the_payment_run(mariadb_database, t
     assert failing(doc, "suppliers") == {"suppliers.no_duplicate_partners": ["V70001", "V70009"]}
     [dup] = [e for e in doc["checks"][0]["expectations"] if not e["success"]]
     assert dup["severity"] == "critical"
+    assert dup["groups"] == [
+        {"keys": ["V70001", "V70009"], "score": dup["groups"][0]["score"], "reason": "same IBAN"}
+    ]
