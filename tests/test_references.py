@@ -138,7 +138,7 @@ def test_agreement_failures_name_both_sides(pg_database, tmp_path):
     assert "company 'Alpenmühle Innsbruck AG' vs name 'Alpenmühle Tirol GmbH'" in group["reason"]
     assert "legal form ag vs gmbh" in group["reason"]
     assert company.type == "expect_column_pair_values_to_agree_across_sources"
-    assert company.column == "company,name"
+    assert company.column == "company,customers.name"
     # Customer 13's country is AT like the contact's; e-mail domains are not compared where the
     # ERP has no e-mail; 501's domain matches customer 10's.
     assert found["agree_country"].success

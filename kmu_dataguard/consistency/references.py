@@ -445,7 +445,7 @@ def _outcomes(
             ExpectationOutcome(
                 id=rule.id,
                 type=AGREE_TYPE,
-                column=f"{rule.source_column},{rule.target_column}",
+                column=f"{rule.source_column},{target.check}.{rule.target_column}",
                 severity=rule.severity,
                 success=not failures,
                 unexpected_count=len(failures),
