@@ -346,7 +346,7 @@ def _streamed(
         found = index.get(ref)
         if found is None:
             index[ref] = [entry]
-        elif rules:  # a duplicate key: each of its records is compared
+        elif rules and entry not in found:  # a duplicate key: each distinct record counts
             found.append(entry)
 
     findings = _Findings(pairs=[0] * len(rules), candidates=[[] for _ in rules])

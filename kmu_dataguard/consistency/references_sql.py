@@ -90,7 +90,9 @@ def _present(expr: str) -> str:
 # ---------------------------------------------------------------------------- statements
 
 
-def _side_select(engine: Engine, side: SqlSide, alias: str, prefix: str) -> str:
+def _side_select(
+    engine: Engine, side: SqlSide, alias: str, prefix: str, *, distinct: bool = False
+) -> str:
     dialect = engine.dialect.name
     quote = engine.dialect.identifier_preparer.quote
     inner = f"{alias}0"
@@ -102,12 +104,15 @@ def _side_select(engine: Engine, side: SqlSide, alias: str, prefix: str) -> str:
     parts += [
         f"{_text(dialect, col(name))} AS dg_{prefix}{i}" for i, name in enumerate(side.compared)
     ]
-    return f"SELECT {', '.join(parts)} FROM ({side.query}) {inner}"
+    return f"SELECT {'DISTINCT ' if distinct else ''}{', '.join(parts)} FROM ({side.query}) {inner}"
 
 
 def _join(engine: Engine, spec: JoinSpec, kind: str) -> str:
     child = _side_select(engine, spec.child, "dg_c", "f")
-    parent = _side_select(engine, spec.parent, "dg_p", "t")
+    # DISTINCT makes MariaDB/MySQL materialise the referenced side with an index on the join
+    # column instead of merging it into a nested-loop join (quadratic: minutes for 20k rows).
+    # It only drops identical copies of a record; the streamed route does the same.
+    parent = _side_select(engine, spec.parent, "dg_p", "t", distinct=True)
     return f"FROM ({child}) c {kind} JOIN ({parent}) p ON p.dg_ref = c.dg_ref AND p.dg_ref <> ''"
 
 
