@@ -27,9 +27,11 @@ if TYPE_CHECKING:
     from kmu_dataguard.sources.profiles import Profile
 
 __all__ = [
+    "AgreeRule",
     "CheckConfig",
     "Config",
     "GateConfig",
+    "ReferenceConfig",
     "SourceConfig",
     "build_config",
     "load_config",
@@ -98,8 +100,60 @@ class CheckConfig(_Strict):
 
 
 class GateConfig(_Strict):
-    checks: list[str] = Field(min_length=1)
+    checks: list[str] = Field(default_factory=list)
+    references: list[str] = Field(default_factory=list)
     fail_on: Literal["critical", "warning"] = "critical"
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _something_to_run(self) -> GateConfig:
+        if not self.checks and not self.references:
+            raise ValueError("a gate needs at least one entry in 'checks' or 'references'")
+        return self
+
+
+class ReferenceFrom(_Strict):
+    """The referring side: a column of a check's table (``contacts.customer_id``)."""
+
+    check: str
+    column: str
+
+
+class ReferenceTo(_Strict):
+    """The referenced side; ``column`` defaults to the check's key."""
+
+    check: str
+    column: str | None = None
+
+
+class AgreeRule(_Strict):
+    """An attribute that must agree between a record and the record it references."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    compare: Literal["equal", "similar", "vat_id", "email_domain"] = "equal"
+    threshold: float | None = Field(default=None, gt=0, le=1)
+    severity: Literal["critical", "warning"] | None = None
+
+    @model_validator(mode="after")
+    def _threshold_for_similar(self) -> AgreeRule:
+        if self.threshold is not None and self.compare != "similar":
+            raise ValueError("'threshold' applies to compare: similar only")
+        return self
+
+
+class ReferenceConfig(_Strict):
+    """Records of one check must exist (and agree) in another check's table, across sources."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: ReferenceFrom = Field(alias="from")
+    to: ReferenceTo
+    severity: Literal["critical", "warning"] = "critical"
+    allow_empty: bool = True
+    agree: list[AgreeRule] = Field(default_factory=list)
     description: str | None = None
 
 
@@ -112,6 +166,7 @@ class Config(_Strict):
     lang: Literal["de", "en"] | None = None
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     checks: dict[str, CheckConfig] = Field(default_factory=dict)
+    references: dict[str, ReferenceConfig] = Field(default_factory=dict)
     gates: dict[str, GateConfig] = Field(default_factory=dict)
 
     # Set by load_config, never by the file.
@@ -302,6 +357,21 @@ def _check_references(config: Config, file: Path) -> None:
             raise ConfigError(
                 f"{where}.suite: no suite named {check.suite_name!r} (suites available: {known})"
             )
+    for name, reference in config.references.items():
+        for side, target in (("from", reference.from_), ("to", reference.to)):
+            if target.check not in config.checks:
+                known = ", ".join(sorted(config.checks)) or "none"
+                raise ConfigError(
+                    f"{file}: references.{name}.{side}.check: no check named {target.check!r} "
+                    f"(checks defined: {known})"
+                )
+        referenced = config.checks[reference.to.check]
+        keyed = referenced.key or config.sources[referenced.source].profile
+        if reference.to.column is None and not keyed:
+            raise ConfigError(
+                f"{file}: references.{name}.to.column: required, because check "
+                f"{reference.to.check!r} names no 'key' to refer to"
+            )
     for name, gate in config.gates.items():
         for i, check_name in enumerate(gate.checks):
             if check_name not in config.checks:
@@ -310,7 +380,14 @@ def _check_references(config: Config, file: Path) -> None:
                     f"{file}: gates.{name}.checks.{i}: no check named {check_name!r} "
                     f"(checks defined: {known})"
                 )
-    for section in ("sources", "checks", "gates"):
+        for i, ref_name in enumerate(gate.references):
+            if ref_name not in config.references:
+                known = ", ".join(sorted(config.references)) or "none"
+                raise ConfigError(
+                    f"{file}: gates.{name}.references.{i}: no reference named {ref_name!r} "
+                    f"(references defined: {known})"
+                )
+    for section in ("sources", "checks", "references", "gates"):
         for name in getattr(config, section):
             if not re.match(_NAME, name):
                 raise ConfigError(
@@ -378,10 +455,19 @@ def _allowed_keys(loc: list[str]) -> list[str]:
     depth = 0
     while depth < len(loc):
         section = loc[depth]
-        nested = {"sources": SourceConfig, "checks": CheckConfig, "gates": GateConfig}
+        nested = {
+            "sources": SourceConfig,
+            "checks": CheckConfig,
+            "references": ReferenceConfig,
+            "gates": GateConfig,
+        }
         if model is Config and section in nested:
             model = nested[section]
             depth += 2  # skip the entry's own name
             continue
+        if model is ReferenceConfig and section in ("from", "to", "agree"):
+            model = {"from": ReferenceFrom, "to": ReferenceTo, "agree": AgreeRule}[section]
+            depth += 2 if section == "agree" else 1  # skip the rule's index
+            continue
         return []
-    return list(model.model_fields)
+    return [field.alias or name for name, field in model.model_fields.items()]

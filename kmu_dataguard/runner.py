@@ -49,7 +49,7 @@ def run_gate(
     gate = cfg.gate(name)
     threshold = _severity(fail_on or gate.fail_on)
     report = _ReportSettings(report_dir, lang, mask, data_docs_dir)
-    return _run(cfg, name, gate.checks, threshold, report, max_keys)
+    return _run(cfg, name, gate.checks, threshold, report, max_keys, gate.references)
 
 
 def run_check(
@@ -117,6 +117,7 @@ def _run(
     fail_on: Severity,
     report: _ReportSettings,
     max_keys: int | None,
+    reference_names: list[str] | None = None,
 ) -> GateResult:
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -128,6 +129,7 @@ def _run(
         _run_check(cfg, n, cfg.checks[n], catalog, fail_on, max_keys, secrets, validations)
         for n in check_names
     ]
+    checks += [_run_reference(cfg, n, fail_on, max_keys, secrets) for n in reference_names or ()]
     errors = [RunError(c.name, m) for c in checks for m in c.errors]
     errors += [
         RunError(c.name, f"{e.id}: {e.error}")
@@ -203,6 +205,28 @@ def _run_check(
         # No traceback in the log: driver and engine messages may carry connection strings.
         detail = redact(" ".join(str(exc).split())[:300], secrets)
         result.errors.append(f"unexpected error ({type(exc).__name__}): {detail}")
+    result.verdict = check_verdict(result, fail_on)
+    return result
+
+
+def _run_reference(
+    cfg: Config, name: str, fail_on: Severity, max_keys: int | None, secrets: set[str]
+) -> CheckResult:
+    """A cross-source reference, recorded like a check (suite "reference")."""
+    from kmu_dataguard.consistency.references import check_reference
+
+    reference = cfg.references[name]
+    try:
+        result = check_reference(cfg, name, max_keys=max_keys)
+    except Exception as exc:  # fail closed, as for checks
+        source = f"{reference.from_.check} → {reference.to.check}"
+        result = CheckResult(name=name, source=source, suite="reference", key=None)
+        if isinstance(exc, DataguardError):
+            result.errors.append(redact(str(exc), secrets))
+        else:
+            log.debug("unexpected error in reference %s", name, exc_info=True)
+            detail = redact(" ".join(str(exc).split())[:300], secrets)
+            result.errors.append(f"unexpected error ({type(exc).__name__}): {detail}")
     result.verdict = check_verdict(result, fail_on)
     return result
 

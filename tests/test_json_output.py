@@ -28,7 +28,8 @@ def test_json_schema_v1(world, dataguard):
     datetime.fromisoformat(doc["started_at"])
     assert isinstance(doc["duration_s"], float)
     assert doc["errors"] == []
-    assert [c["name"] for c in doc["checks"]] == ["customers", "articles", "contacts"]
+    names = [c["name"] for c in doc["checks"]]
+    assert names == ["customers", "articles", "contacts", "contacts_have_customer"]
     for check in doc["checks"]:
         assert {"name", "source", "suite", "rows", "verdict", "expectations"} <= set(check)
         assert isinstance(check["rows"], int)
@@ -39,7 +40,7 @@ def test_json_schema_v1(world, dataguard):
     failing = {
         (c["name"], k) for c in doc["checks"] for e in c["expectations"] for k in e["failing_keys"]
     }
-    assert {(d.entity, d.key) for d in world.defects} <= failing
+    assert {(d.check, d.key) for d in world.defects} <= failing
 
 
 def test_failing_keys_are_the_key_column_values(world, dataguard):

@@ -21,7 +21,8 @@ def test_junit_validates_and_carries_counts_and_keys(world, dataguard):
     assert run.code == 1
     root = _doc(run.out)
     suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == ["customers", "articles", "contacts"]
+    names = [s.get("name") for s in suites]
+    assert names == ["customers", "articles", "contacts", "contacts_have_customer"]
     customers = suites[0]
     cases = {c.get("name"): c for c in customers.findall("testcase")}
     from kmu_dataguard.suites import SuiteCatalog

@@ -63,6 +63,8 @@ def test_report_folder_layout_and_relative_links(world, tmp_path):
         "articles.xlsx",
         "contacts.csv",
         "contacts.xlsx",
+        "contacts_have_customer.csv",
+        "contacts_have_customer.xlsx",
         "customers.csv",
         "customers.xlsx",
     ]

@@ -32,7 +32,7 @@ def demo(folder: str, output_format: str) -> int:
     world = build_world(Path(folder))
     result = run_gate("invoicing", world.config)
     found = {(c.name, k) for c in result.checks for e in c.expectations for k in e.failing_keys}
-    missed = [d for d in world.defects if (d.entity, d.key) not in found]
+    missed = [d for d in world.defects if (d.check, d.key) not in found]
     if output_format == "json":
         click.echo(render_json(result))
     else:

@@ -77,7 +77,11 @@ _FIRST = ["Anna", "Lukas", "Sophie", "Jonas", "Marie", "Felix", "Lea", "Paul", "
 
 @dataclass(frozen=True)
 class Defect:
-    """A seeded defect: which record, which column, the bad value and the value that fixes it."""
+    """A seeded defect: which record, which column, the bad value and the value that fixes it.
+
+    ``reported_by`` names the check or reference that reports it when that is not the check of
+    the entity (a contact pointing to no customer is reported by the reference).
+    """
 
     entity: str
     key: str
@@ -85,6 +89,12 @@ class Defect:
     bad: str | None
     good: str | None
     why: str
+    reported_by: str | None = None
+
+    @property
+    def check(self) -> str:
+        """The check (or reference) whose failing keys name this defect's record."""
+        return self.reported_by or self.entity
 
 
 @dataclass
@@ -219,7 +229,13 @@ def _seed_defects(
     defects: list[Defect] = []
 
     def spoil(
-        entity: str, rows: list[dict], index: int, column: str, bad: str | None, why: str
+        entity: str,
+        rows: list[dict],
+        index: int,
+        column: str,
+        bad: str | None,
+        why: str,
+        reported_by: str | None = None,
     ) -> None:
         key_column = {
             "customers": "customer_id",
@@ -227,7 +243,7 @@ def _seed_defects(
             "contacts": "contact_id",
         }[entity]
         row = rows[index]
-        defects.append(Defect(entity, row[key_column], column, bad, row[column], why))
+        defects.append(Defect(entity, row[key_column], column, bad, row[column], why, reported_by))
         row[column] = bad
 
     spoil("customers", customers, 3, "name", None, "customer without a name: invoice has no buyer")
@@ -290,6 +306,25 @@ def _seed_defects(
         "jonas.schulz@@schneider",
         "CRM contact with an unusable e-mail address: order confirmations bounce",
     )
+    spoil(
+        "contacts",
+        contacts,
+        9,
+        "customer_id",
+        "K10099",
+        "CRM contact linked to a company that is no ERP customer: the ERP cannot book its order",
+        reported_by="contacts_have_customer",
+    )
+    spoil(
+        "contacts",
+        contacts,
+        13,
+        "company",
+        "Werner Metallbau GmbH",
+        "CRM contact's company is another legal entity (GmbH) than the ERP customer it is "
+        "linked to (e.K.): order and invoice name the wrong buyer",
+        reported_by="contacts_have_customer",
+    )
     return defects
 
 
@@ -322,9 +357,17 @@ checks:
     source: crm
     suite: contacts
     key: contact_id
+references:                  # across sources: CRM contacts must be ERP customers
+  contacts_have_customer:
+    from: {check: contacts, column: customer_id}
+    to: {check: customers, column: customer_id}
+    agree:                   # and the linked records must describe the same partner
+      - {from: company, to: name, compare: similar, threshold: 0.85}
+      - {from: country, to: country, severity: warning}
 gates:
   invoicing:                 # run before the nightly invoice run
     checks: [customers, articles, contacts]
+    references: [contacts_have_customer]
   payments:                  # run before the supplier payment run
     checks: [suppliers]
 """

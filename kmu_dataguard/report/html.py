@@ -194,6 +194,7 @@ _PHRASES: list[tuple[str, tuple[str, str]]] = [
     ("to_be_between", ("außerhalb des erlaubten Bereichs", "out of the allowed range")),
     ("duplicate", ("mögliche Dublette", "possible duplicate")),
     ("reference", ("Verweis ins Leere", "broken reference")),
+    ("agree_across", ("passt nicht zum verknüpften Datensatz", "disagrees with the linked record")),
 ]
 
 
