@@ -323,9 +323,10 @@ def _validate_fetched(
     if not expectations:
         return {}
     needed: list[str] = [key] if key else []
+    present = set(table.columns)
     for exp in expectations.values():
         for column in _expectation_columns(exp):
-            if column not in needed:
+            if column not in needed and column in present:
                 needed.append(column)
     if chunksize is None:
         frames: Any = [
@@ -364,6 +365,12 @@ def _validate_fetched(
 def _expectation_columns(exp: Any) -> list[str]:
     names = [getattr(exp, k, None) for k in ("column", "column_A", "column_B")]
     names += list(getattr(exp, "column_list", None) or [])
+    # Table expectations name their columns in fields such as ``name_columns`` or
+    # ``key_column`` (duplicate partners); defaults count, so read the fields, not the kwargs.
+    for field_name in getattr(type(exp), "__fields__", {}):
+        if field_name.endswith(("_column", "_columns")):
+            value = getattr(exp, field_name, None)
+            names += [value] if isinstance(value, str) else list(value or [])
     condition = getattr(exp, "row_condition", None)
     names += _condition_columns(condition)
     return [str(n) for n in names if n]
