@@ -73,7 +73,6 @@ def run_child(argv: list[str], stdout_path: Path | None = None) -> tuple[float, 
 def dataset(rows: int) -> tuple[Path, Path, dict[str, Counter], int]:
     """CSV, SQLite file, expected failing keys per expectation id, in-memory size of the table."""
     import pandas as pd
-
     from perf_data import expected_failures, make_table
 
     OUT.mkdir(exist_ok=True)
@@ -260,9 +259,8 @@ def main() -> None:
         print("| rows | seconds | peak RSS MiB | µs/row |")
         print("|---:|---:|---:|---:|")
         for r in pg:
-            print(
-                f"| {r['rows']:,} | {r['s']:.1f} | {r['rss']:.0f} | {r['s'] / r['rows'] * 1e6:.1f} |"
-            )
+            per_row = r["s"] / r["rows"] * 1e6
+            print(f"| {r['rows']:,} | {r['s']:.1f} | {r['rss']:.0f} | {per_row:.1f} |")
             if r["keys"] != keys_of_a(OUT / f"a_{r['rows']}.json"):
                 raise SystemExit("PostgreSQL source: failing keys differ from the CSV source")
 

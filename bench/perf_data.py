@@ -4,8 +4,9 @@ Base records come from ``kmu_dataguard.demo.world.make_customers`` (the demo's g
 Three things are widened so that a million rows look like a million different companies and
 not like 2 000 companies repeated: names (100 surnames x 40 trades x legal forms, from
 bench/dedup_data.py), addresses (postal codes uniform over the real ranges of 23 cities,
-~12 000 codes; ~3 900 street names; house numbers 1-249) and identifiers (VAT ID and IBAN derived from the row number, so no two
-records share one by chance; the IBAN keeps the bank of the BIC).
+~12 000 codes; ~3 900 street names; house numbers 1-249) and identifiers (VAT ID and IBAN
+derived from the row number, so no two records share one by chance; the IBAN keeps the bank
+of the BIC).
 
 Defects are seeded on disjoint rows (``DEFECT_RATES``, ~10 % of the rows in all):
 
@@ -114,7 +115,7 @@ def _seed_defects(frame: pd.DataFrame, rng: random.Random) -> dict[str, list[int
     order = list(range(n))
     rng.shuffle(order)
     leading_zero = set(frame.index[frame["postal_code"].str.startswith("0")].tolist())
-    counts = {k: int(round(rate * n)) for k, rate in DEFECT_RATES.items()}
+    counts = {k: round(rate * n) for k, rate in DEFECT_RATES.items()}
     taken: dict[str, list[int]] = {}
     cursor = 0
 
