@@ -169,3 +169,59 @@ def test_builtin_suites_agree_in_database_and_in_memory(world, check):
         ), ident
     if check == "suppliers":
         assert not in_db["suppliers.no_duplicate_partners"].success
+
+
+def test_duplicate_partners_in_database_read_their_columns(sql_database, tmp_path, monkeypatch):
+    """A table expectation names its columns in fields (name_columns, ...), not in ``column``:
+    they must be fetched, else duplicates are looked for on the key column alone."""
+    with sql_database.admin_engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE partners (id VARCHAR(10), name VARCHAR(50), street VARCHAR(50),"
+            " postal_code VARCHAR(10), city VARCHAR(30), country VARCHAR(5), vat_id VARCHAR(20))"
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO partners VALUES (:id, :name, :street, :postal, :city, 'DE', :vat)"
+            ),
+            [
+                {"id": "P1", "name": "Müller Bau GmbH", "street": "Hauptstraße 1",
+                 "postal": "01067", "city": "Dresden", "vat": "DE136695976"},
+                {"id": "P2", "name": "Schmidt Logistik AG", "street": "Zeil 5",
+                 "postal": "60311", "city": "Frankfurt am Main", "vat": "DE136695976"},
+                {"id": "P3", "name": "Mueller Bau GmbH", "street": "Hauptstr. 1",
+                 "postal": "01067", "city": "Dresden", "vat": None},
+                {"id": "P4", "name": "Weber Druck KG", "street": "Obernstraße 9",
+                 "postal": "28195", "city": "Bremen", "vat": "DE811569869"},
+            ],
+        )  # fmt: skip
+    suite = {
+        "name": "partners",
+        "expectations": [
+            {
+                "type": "expect_table_rows_to_have_no_duplicate_partners",
+                "kwargs": {"key_column": "id"},
+            }
+        ],
+    }
+    suite_file = write(tmp_path / "dups.json", json.dumps(suite))
+    cfg = build_config(
+        {
+            "sources": {"db": {"url": sql_database.url}},
+            "checks": {
+                "partners": {"source": "db", "table": "partners", "suite": str(suite_file),
+                             "key": "id"}
+            },
+        },
+        origin=tmp_path / "dataguard.yml",
+    )  # fmt: skip
+    found = {}
+    for in_database in (True, False):
+        table = read_check_table(cfg, cfg.checks["partners"], in_database=in_database)
+        try:
+            (outcome,) = engine.validate_table(table, read_suite_file(suite_file), key="id")
+        finally:
+            if isinstance(table, SqlTable):
+                table.reader.dispose()
+        assert outcome.error is None
+        found[in_database] = sorted(outcome.failing_keys)
+    assert found[True] == found[False] == ["P1", "P2", "P3"]

@@ -31,8 +31,6 @@ from rapidfuzz import fuzz, process
 from kmu_dataguard.consistency.normalize import (
     FREEMAIL_DOMAINS,
     city_key,
-    email_key,
-    identifier_key,
     legal_form,
     name_conflict,
     name_key,
@@ -40,6 +38,7 @@ from kmu_dataguard.consistency.normalize import (
     street_key,
 )
 from kmu_dataguard.consistency.phonetics import cologne_phonetic
+from kmu_dataguard.consistency.vector_keys import email_keys, identifier_keys
 
 __all__ = ["DuplicateCluster", "PairEvidence", "find_duplicates"]
 
@@ -182,7 +181,7 @@ def find_duplicates(
             continue
         label = _LABELS.get(ident, ident)
         if "mail" in ident.lower():
-            mails = _per_distinct(values, email_key)
+            mails = email_keys(values)
             doms = np.array(
                 [m.rpartition("@")[2] if m else "" for m in mails.tolist()], dtype=object
             )
@@ -190,7 +189,7 @@ def find_duplicates(
             emails = np.where(emails == "", np.where(mails == None, "", mails), emails)  # noqa: E711
             email_pairs.append(_group_pairs(mails, max_identifier_group, label))
             continue
-        normal = _per_distinct(values, identifier_key)
+        normal = identifier_keys(values)
         for _value, rows in _groups(normal, max_identifier_group, label):
             edges.extend((1.0, int(rows[0]), int(r), f"same {label}") for r in rows[1:])
 

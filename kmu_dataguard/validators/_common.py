@@ -85,6 +85,8 @@ def map_distinct_pairs(
     judge decides whether the first value can be checked without it.
     """
     second = second.reindex(first.index)
+    if _all_text(first) and _all_text(second):
+        return _pairs_by_codes(first, second, judge)
     pairs = pd.DataFrame({"a": first.map(_key), "b": second.map(_key)}, index=first.index)
     verdicts: dict[tuple[Hashable, Hashable], bool] = {}
     out: list[bool] = []
@@ -92,15 +94,43 @@ def map_distinct_pairs(
         key = (("__missing__",) if is_missing(a) else a, ("__missing__",) if is_missing(b) else b)
         verdict = verdicts.get(key)
         if verdict is None:
-            if is_missing(a):
-                verdict = True
-            else:
-                text_a = as_text(a)
-                text_b = None if is_missing(b) else as_text(b)
-                too_long = len(text_a) > MAX_TEXT_LENGTH or (
-                    text_b is not None and len(text_b) > MAX_TEXT_LENGTH
-                )
-                verdict = not too_long and _safe(judge, text_a, text_b)
+            verdict = _pair_verdict(a, b, judge)
             verdicts[key] = verdict
         out.append(verdict)
     return pd.Series(out, index=first.index, dtype=bool)
+
+
+def _all_text(values: pd.Series) -> bool:
+    return pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
+
+
+def _pair_verdict(a: Any, b: Any, judge: Callable[[str, str | None], bool]) -> bool:
+    if is_missing(a):
+        return True
+    text_a = as_text(a)
+    text_b = None if is_missing(b) else as_text(b)
+    too_long = len(text_a) > MAX_TEXT_LENGTH or (
+        text_b is not None and len(text_b) > MAX_TEXT_LENGTH
+    )
+    return not too_long and _safe(judge, text_a, text_b)
+
+
+def _pairs_by_codes(
+    first: pd.Series, second: pd.Series, judge: Callable[[str, str | None], bool]
+) -> pd.Series:
+    """Text columns: pairs found with hash codes in C, judged once per distinct pair."""
+    import numpy as np
+
+    codes_a, uniques_a = pd.factorize(first.to_numpy(dtype=object))
+    codes_b, uniques_b = pd.factorize(second.to_numpy(dtype=object))
+    base = len(uniques_b) + 1
+    # Missing values (NaN/None) have code -1; shifted by one they become 0.
+    combined = (codes_a.astype(np.int64) + 1) * base + (codes_b.astype(np.int64) + 1)
+    pair_codes, pairs = pd.factorize(combined)
+    verdicts = np.empty(len(pairs), dtype=bool)
+    for k, code in enumerate(pairs.tolist()):
+        ia, ib = divmod(code, base)
+        a = None if ia == 0 else uniques_a[ia - 1]
+        b = None if ib == 0 else uniques_b[ib - 1]
+        verdicts[k] = _pair_verdict(a, b, judge)
+    return pd.Series(verdicts[pair_codes], index=first.index, dtype=bool)

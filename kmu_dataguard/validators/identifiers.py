@@ -6,6 +6,9 @@ how master-data quirks (spaces, lower case, Greek ``EL``) are normalised before 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
 import pandas as pd
 from stdnum import bic as _bic
 from stdnum import ean as _ean
@@ -17,7 +20,12 @@ from stdnum.eu import vat as _eu_vat
 from stdnum.gb import vat as _gb_vat
 from stdnum.no import mva as _no_mva
 
-from kmu_dataguard.validators._common import map_distinct, map_distinct_pairs
+from kmu_dataguard.validators._common import (
+    MAX_TEXT_LENGTH,
+    is_missing,
+    map_distinct,
+    map_distinct_pairs,
+)
 from kmu_dataguard.validators._vector import map_fast
 from kmu_dataguard.validators.fast_identifiers import (
     fast_gln,
@@ -125,8 +133,69 @@ def vat_prefix_matches_country(vat: pd.Series, country: pd.Series) -> pd.Series:
     """The VAT ID's country prefix is the row's country (``EL`` or ``GR`` for Greece, BR-CO-9).
 
     A VAT ID without a prefix does not match. Rows without a VAT ID or a country are ``True``.
+    The prefixes are taken vectorised; each distinct (prefix, country) pair is judged once.
     """
-    return map_distinct_pairs(vat, country, _prefix_matches)
+    return _by_prefix(vat, country, _prefix_matches, _prefix_matches_country)
+
+
+def _prefix_matches_country(prefix: str, country: str | None) -> bool:
+    if country is None:
+        return True
+    country = country.strip().upper()
+    return prefix == country or prefix in _EXTRA_VAT_PREFIXES.get(country, frozenset())
+
+
+# Stand-ins while judging by prefix: "no prefix" must not look missing, overlong text must fail.
+_NO_PREFIX, _TOO_LONG = "\x00none", "\x00too long"
+
+
+def _by_prefix(
+    first: pd.Series,
+    second: pd.Series,
+    judge: Callable[[str, str | None], bool],
+    judge_prefix: Callable[[str, str | None], bool],
+) -> pd.Series:
+    """Like ``map_distinct_pairs(first, second, judge)`` where ``judge`` looks at ``first`` only
+    through its two-letter prefix (``vat_prefix``): the prefix is taken with numpy where the
+    text starts with two ASCII letters (then it is those letters in upper case), else per
+    distinct value, and ``judge_prefix`` sees each distinct (prefix, second) pair once."""
+    second = second.reindex(first.index)
+    kinds = ("string", "empty")
+    if (
+        pd.api.types.infer_dtype(first, skipna=True) not in kinds
+        or pd.api.types.infer_dtype(second, skipna=True) not in kinds
+    ):
+        return map_distinct_pairs(first, second, judge)
+    raw = first.to_numpy(dtype=object)
+    n = len(raw)
+    missing = np.asarray(pd.isna(raw), dtype=bool)
+    texts = np.where(missing, "", raw)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    two = texts.astype("U2")
+    letters = two.view(np.uint32).reshape(n, 2) if n else np.zeros((0, 2), dtype=np.uint32)
+    is_letter = ((letters >= 0x41) & (letters <= 0x5A)) | ((letters >= 0x61) & (letters <= 0x7A))
+    fast = ~missing & is_letter.all(axis=1) & (lengths <= MAX_TEXT_LENGTH)
+    prefixes = np.full(n, None, dtype=object)
+    prefixes[fast] = np.char.upper(two[fast]).astype(object)
+    slow: dict[str, str | None] = {}
+    for i in np.flatnonzero(~fast & ~missing).tolist():
+        value = texts[i]
+        hit = slow.get(value)
+        if hit is None:
+            if is_missing(value):
+                hit = slow[value] = ""
+            elif len(value) > MAX_TEXT_LENGTH:
+                hit = slow[value] = _TOO_LONG
+            else:
+                hit = slow[value] = vat_prefix(value) or _NO_PREFIX
+        prefixes[i] = hit or None
+
+    def by_prefix(prefix: str, other: str | None) -> bool:
+        if prefix == _TOO_LONG:
+            return False
+        return judge_prefix("" if prefix == _NO_PREFIX else prefix, other)
+
+    return map_distinct_pairs(pd.Series(prefixes, index=first.index), second, by_prefix)
 
 
 def iban_country(value: str) -> str:
@@ -160,7 +229,16 @@ def iban_bic_agree(iban: pd.Series, bic: pd.Series) -> pd.Series:
     Rows where either value is missing or too malformed to have a country are ``True``: their
     validity checks report them.
     """
-    return map_distinct_pairs(iban, bic, _iban_bic_agree)
+    return _by_prefix(iban, bic, _iban_bic_agree, _iban_country_agrees)
+
+
+def _iban_country_agrees(iban_cc: str, bic: str | None) -> bool:
+    if bic is None:
+        return True
+    bic_cc = _bic_country(bic)
+    if not iban_cc or not bic_cc:
+        return True
+    return bic_cc in _BIC_COUNTRIES_FOR_IBAN.get(iban_cc, frozenset({iban_cc}))
 
 
 def valid_de_tax_number(values: pd.Series) -> pd.Series:
