@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from great_expectations.expectations.registry import get_expectation_impl
 
+from kmu_dataguard.entities import CANONICAL
 from kmu_dataguard.paths import builtin_dir
 from kmu_dataguard.validators import PYTHON_ONLY
 from tests._gx_support import ephemeral_context, failing_keys, suite_from_file, validate
@@ -20,24 +21,7 @@ ENTITY_KEYS = {
     "articles": "article_id",
     "contacts": "contact_id",
 }
-PARTNER_COLUMNS = [
-    "customer_id",
-    "name",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "vat_id",
-    "tax_number",
-    "email",
-    "phone",
-    "iban",
-    "bic",
-    "currency",
-    "payment_terms_days",
-    "leitweg_id",
-    "blocked",
-]
+PARTNER_COLUMNS = list(CANONICAL["customers"])
 GOOD_DE = dict(
     name="Muster GmbH",
     street="Hauptstr. 1",

@@ -47,6 +47,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kmu_dataguard.entities import PARTNER_COLUMNS
 from kmu_dataguard.errors import SourceError
 from kmu_dataguard.sources._common import open_binary_head
 from kmu_dataguard.sources.delimited import detect_encoding
@@ -91,20 +92,8 @@ DATEV_FIELDS: dict[int, tuple[str, ...]] = {
 }
 
 _ENTITIES = {"customers": ("customer_id", "debtor"), "suppliers": ("supplier_id", "creditor")}
-_PARTNER_COLUMNS = (
-    "name",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "vat_id",
-    "tax_number",
-    "email",
-    "phone",
-    "iban",
-    "bic",
-    "payment_terms_days",
-)
+# DATEV keeps no currency per partner; the rest of the canonical partner fields it holds.
+_PARTNER_COLUMNS = tuple(c for c in PARTNER_COLUMNS if c != "currency")
 
 
 def _norm_title(title: str) -> str:

@@ -38,6 +38,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from kmu_dataguard.entities import CANONICAL
 from kmu_dataguard.errors import ConfigError, SourceError
 from kmu_dataguard.paths import builtin_dir
 
@@ -53,47 +54,6 @@ __all__ = [
     "normalize_number",
 ]
 
-_PARTNER = (
-    "name",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "vat_id",
-    "tax_number",
-    "email",
-    "phone",
-    "iban",
-    "bic",
-    "currency",
-    "payment_terms_days",
-)
-
-CANONICAL: dict[str, tuple[str, ...]] = {
-    "customers": ("customer_id", *_PARTNER, "leitweg_id", "blocked"),
-    "suppliers": ("supplier_id", *_PARTNER, "blocked"),
-    "articles": (
-        "article_id",
-        "name",
-        "gtin",
-        "unit",
-        "net_price",
-        "currency",
-        "vat_rate",
-        "supplier_id",
-        "blocked",
-    ),
-    "contacts": (
-        "contact_id",
-        "first_name",
-        "last_name",
-        "company",
-        "email",
-        "phone",
-        "country",
-        "customer_id",
-    ),
-}
 KINDS = ("file", "datev", "sql")
 _DECIMALS = ("auto", "comma", "point")
 _PROFILE_KEYS = {"name", "title", "kind", "entities", "docs", "notes"}

@@ -128,7 +128,7 @@ def _locate_sql(
     url: str, check: CheckConfig, mapping: EntityMapping | None, label: str
 ) -> SqlTable | None:
     """Describe the check's SELECT without reading rows; None when it cannot stay in the DB."""
-    from kmu_dataguard.sources.profiles import CANONICAL
+    from kmu_dataguard.entities import CANONICAL
     from kmu_dataguard.sources.sql import (
         count_rows,
         describe,
@@ -173,7 +173,7 @@ def _locate_sql(
 
 
 def _complete_entity(frame: pd.DataFrame, entity: str) -> pd.DataFrame:
-    from kmu_dataguard.sources.profiles import CANONICAL
+    from kmu_dataguard.entities import CANONICAL
 
     missing = [c for c in CANONICAL.get(entity, ()) if c not in frame.columns]
     if not missing:
