@@ -12,41 +12,14 @@ from typing import Any
 import pytest
 import yaml
 
+from kmu_dataguard.entities import CANONICAL as ENTITY_COLUMNS
 from kmu_dataguard.sources.sql import open_engine, read_table
 from tests.erp_tables import load_odoo, load_sap_b1
 from tests.servers import ServerDatabase
 
 CONNECTORS = Path(__file__).resolve().parent.parent / "connectors"
 
-PARTNER = [
-    "name", "street", "postal_code", "city", "country", "vat_id", "tax_number", "email", "phone",
-    "iban", "bic", "currency", "payment_terms_days",
-]  # fmt: skip
-CANONICAL = {
-    "customers": ["customer_id", *PARTNER, "leitweg_id", "blocked"],
-    "suppliers": ["supplier_id", *PARTNER, "blocked"],
-    "articles": [
-        "article_id",
-        "name",
-        "gtin",
-        "unit",
-        "net_price",
-        "currency",
-        "vat_rate",
-        "supplier_id",
-        "blocked",
-    ],
-    "contacts": [
-        "contact_id",
-        "first_name",
-        "last_name",
-        "company",
-        "email",
-        "phone",
-        "country",
-        "customer_id",
-    ],
-}
+CANONICAL = {entity: list(columns) for entity, columns in ENTITY_COLUMNS.items()}
 
 
 def load_profile(name: str) -> dict[str, Any]:

@@ -192,18 +192,7 @@ def articles_frame() -> pd.DataFrame:
         dict(good, article_id="A6", name=None, gtin=None, unit=None, vat_rate=None, currency="eur"),
         dict(good, article_id="A2", gtin="036000291452", vat_rate="0"),
     ]
-    columns = [
-        "article_id",
-        "name",
-        "gtin",
-        "unit",
-        "net_price",
-        "currency",
-        "vat_rate",
-        "supplier_id",
-        "blocked",
-    ]
-    return pd.DataFrame(rows, columns=columns, dtype=object)
+    return pd.DataFrame(rows, columns=list(CANONICAL["articles"]), dtype=object)
 
 
 def contacts_frame() -> pd.DataFrame:
