@@ -34,11 +34,14 @@ from kmu_dataguard.consistency.normalize import (
     legal_form,
     name_conflict,
     name_key,
-    postal_key,
-    street_key,
 )
 from kmu_dataguard.consistency.phonetics import cologne_phonetic
-from kmu_dataguard.consistency.vector_keys import email_keys, identifier_keys
+from kmu_dataguard.consistency.vector_keys import (
+    email_keys,
+    identifier_keys,
+    postal_keys,
+    street_keys,
+)
 
 __all__ = ["DuplicateCluster", "PairEvidence", "find_duplicates"]
 
@@ -151,20 +154,15 @@ def find_duplicates(
     countries = column(country)
     if column(postal_code) is None:
         postal = np.full(n, "", dtype=object)
-    elif countries is None:
-        postal = _per_distinct(column(postal_code), postal_key)
     else:
-        postal = np.array(
-            [postal_key(p, c) for p, c in zip(column(postal_code), countries, strict=True)],
-            dtype=object,
+        postal = postal_keys(
+            column(postal_code), None if countries is None else countries.to_numpy(dtype=object)
         )
     cities = _per_distinct(column(city), city_key) if column(city) is not None else _empty(n)
     nkey = _without_own_city(nkey, cities)
     streets = column(street)
     if streets is not None:
-        pairs = _per_distinct(streets, street_key)
-        street_name = np.array([p[0] for p in pairs], dtype=object)
-        house = np.array([p[1] for p in pairs], dtype=object)
+        street_name, house = street_keys(streets.to_numpy(dtype=object))
     else:
         street_name, house = _empty(n), _empty(n)
     companies = (

@@ -15,15 +15,24 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from kmu_dataguard.consistency.normalize import (
     _PLACEHOLDERS,
     MAX_FIELD,
     email_key,
     identifier_key,
+    postal_key,
+    street_key,
 )
 
-__all__ = ["email_keys", "identifier_keys"]
+__all__ = ["email_keys", "identifier_keys", "postal_keys", "street_keys"]
+
+# A street of letters (umlauts, ß), spaces, dots and hyphens, then an ASCII house number with
+# at most one letter. The name part holds no digit, so street_key finds the number right
+# there: the key is street_key(name part) and the number as written (letter lower-cased).
+_STREET_SPLIT = r"^([A-Za-zÄÖÜäöüß .\-]*)([0-9]+) ?([A-Za-z]?)\Z"
+_GERMANY = ("", "DE", "DEU", "DEUTSCHLAND", "GERMANY")
 
 _AT, _DOT = 0x40, 0x2E
 
@@ -39,6 +48,19 @@ def _plain_matrix(raw: np.ndarray, min_len: int) -> tuple[np.ndarray, np.ndarray
     width = max(int(lengths[rows].max(initial=1)), 1)
     m = texts[rows].astype(f"S{width}").view(np.uint8).reshape(rows.size, width)
     return rows, m, lengths[rows]
+
+
+def _str_rows(raw: np.ndarray) -> np.ndarray:
+    n = len(raw)
+    return np.fromiter((type(v) is str for v in raw), dtype=bool, count=n)
+
+
+def _map_distinct(values: np.ndarray, judge: Callable[[Any], Any]) -> np.ndarray:
+    """``judge`` of each (hashable, str) value, once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    judged = np.empty(len(uniques), dtype=object)
+    judged[:] = [judge(u) for u in uniques.tolist()]
+    return judged[codes]
 
 
 def _finish(
@@ -113,3 +135,69 @@ def email_keys(values: Any) -> np.ndarray:
         out[rows[ok & ~valid]] = None
         decided[rows[ok]] = True
     return _finish(raw, out, decided, email_key)
+
+
+def street_keys(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``street_key`` of each value as two arrays (street names, house numbers).
+
+    Streets are nearly unique because of their house numbers; split off with one regex, the
+    street names are few distinct values and each is folded once.
+    """
+    raw = np.asarray(values, dtype=object)
+    n = len(raw)
+    names = np.empty(n, dtype=object)
+    houses = np.empty(n, dtype=object)
+    is_str = _str_rows(raw)
+    texts = pd.Series(np.where(is_str, raw, ""), dtype=object)
+    parts = texts.str.extract(_STREET_SPLIT)
+    short = np.fromiter(map(len, texts.tolist()), dtype=np.int64, count=n) <= MAX_FIELD
+    decided = is_str & short & parts[1].notna().to_numpy()
+    rows = np.flatnonzero(decided)
+    if rows.size:
+        names[rows] = _map_distinct(
+            parts[0].to_numpy(dtype=object)[rows], lambda t: street_key(t)[0]
+        )
+        houses[rows] = (parts[1].iloc[rows] + parts[2].iloc[rows].str.lower()).to_numpy(
+            dtype=object
+        )
+    rest = np.flatnonzero(~decided)
+    if rest.size:
+        pairs = _finish(
+            raw[rest],
+            np.empty(rest.size, dtype=object),
+            np.zeros(rest.size, dtype=bool),
+            street_key,
+        )
+        names[rest] = [p[0] for p in pairs.tolist()]
+        houses[rest] = [p[1] for p in pairs.tolist()]
+    return names, houses
+
+
+def postal_keys(values: Any, countries: Any = None) -> np.ndarray:
+    """``postal_key`` of each value (with the country of each row, if given); ASCII digit
+    codes of any length but 4 (the one a spreadsheet may have cut) are their own key."""
+    raw = np.asarray(values, dtype=object)
+    n = len(raw)
+    out = np.empty(n, dtype=object)
+    is_str = _str_rows(raw)
+    texts = pd.Series(np.where(is_str, raw, ""), dtype=object)
+    lengths = np.fromiter(map(len, texts.tolist()), dtype=np.int64, count=n)
+    digits = texts.str.fullmatch(r"[0-9]+").to_numpy(dtype=bool)
+    decided = is_str & digits & (lengths != 4) & (lengths <= MAX_FIELD)
+    out[decided] = raw[decided]
+    rest = np.flatnonzero(~decided)
+    if countries is None:
+        return _finish(raw, out, decided, postal_key)
+    lands = np.asarray(countries, dtype=object)
+    cache: dict[Any, str] = {}
+    for i in rest.tolist():
+        pair = (raw[i], lands[i])
+        try:
+            hit = cache.get(pair)
+        except TypeError:  # unhashable cell
+            out[i] = postal_key(*pair)
+            continue
+        if hit is None:
+            hit = cache[pair] = postal_key(*pair)
+        out[i] = hit
+    return out
