@@ -208,16 +208,16 @@ def find_duplicates(
     blocks.append(_block_ids("d", domain_for_blocks, words))
     candidates = _pairs_from_blocks(blocks, n, max_block_size, stats)
     same_email_pairs = (
-        np.unique(np.concatenate(email_pairs)) if email_pairs else np.empty(0, dtype=np.int64)
+        _unique(np.concatenate(email_pairs)) if email_pairs else np.empty(0, dtype=np.int64)
     )
-    codes = np.unique(np.concatenate([candidates, same_email_pairs]))
+    codes = _unique(np.concatenate([candidates, same_email_pairs]))
     left, right = (codes // n).astype(np.intp), (codes % n).astype(np.intp)
     stats["candidate_pairs"] = len(codes)
     edges.extend(
         _fuzzy_edges(
             left,
             right,
-            same_email=np.isin(codes, same_email_pairs),
+            same_email=_sorted_isin(codes, same_email_pairs),
             nkey=nkey,
             postal=postal,
             cities=cities,
@@ -392,7 +392,23 @@ def _pairs_from_blocks(
     if not out:
         return np.empty(0, dtype=np.int64)
     codes = np.concatenate(out)
-    return np.unique(codes[codes // n != codes % n])
+    return _unique(codes[codes // n != codes % n])
+
+
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct integers; numpy 2.4's ``np.unique`` hashes and is ~100x slower here."""
+    if len(values) == 0:
+        return values
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+
+
+def _sorted_isin(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """``np.isin`` for integers against a sorted distinct array, by binary search."""
+    if len(sorted_set) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
 
 
 def _codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
