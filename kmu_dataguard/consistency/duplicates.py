@@ -192,20 +192,18 @@ def find_duplicates(
             edges.extend((1.0, int(rows[0]), int(r), f"same {label}") for r in rows[1:])
 
     # ---- candidate pairs from blocks
-    words = _name_words(nkey)
-    blocks: list[np.ndarray] = []
+    word_rows, word_ids, n_words = _name_words(nkey)
+    blocks: list[tuple[np.ndarray, np.ndarray, int]] = []
     # A city alone is too coarse a block (thousands of partners in Berlin); a city joins only
     # records on the same street, which is what the city rule below asks for anyway.
     street_sound = _per_distinct(pd.Series(street_name), cologne_phonetic)
     city_street = np.where(
         (cities != "") & (street_sound != ""), cities + "|" + street_sound.astype(object), ""
     )
-    for prefix, place in (("p", postal), ("c", city_street), ("m", companies)):
-        blocks.append(_block_ids(prefix, place, words))
-    domain_for_blocks = np.where(
-        np.isin(domains, list(FREEMAIL_DOMAINS)), "", domains.astype(object)
-    )
-    blocks.append(_block_ids("d", domain_for_blocks, words))
+    for place in (postal, city_street, companies):
+        blocks.append(_block_ids(place, word_rows, word_ids, n_words))
+    domain_for_blocks = np.where(_freemail(domains), "", domains.astype(object))
+    blocks.append(_block_ids(domain_for_blocks, word_rows, word_ids, n_words))
     candidates = _pairs_from_blocks(blocks, n, max_block_size, stats)
     same_email_pairs = (
         _unique(np.concatenate(email_pairs)) if email_pairs else np.empty(0, dtype=np.int64)
@@ -277,6 +275,15 @@ def _without_own_city(nkey: np.ndarray, cities: np.ndarray) -> np.ndarray:
 def _per_distinct(values: pd.Series, judge: Callable[[Any], Any]) -> np.ndarray:
     """``judge`` of each value, computed once per distinct value (master data repeats)."""
     raw = values.to_numpy(dtype=object)
+    try:
+        ids, distinct = pd.factorize(raw, use_na_sentinel=False)
+    except TypeError:  # unhashable cells (lists from JSON): the loop below judges their text
+        pass
+    else:
+        judged = np.empty(len(distinct), dtype=object)
+        for i, value in enumerate(distinct.tolist()):  # one by one: a judge may return tuples
+            judged[i] = judge(value)
+        return judged[ids]
     cache: dict[Any, Any] = {}
     out = np.empty(len(raw), dtype=object)
     for i, value in enumerate(raw):
@@ -325,44 +332,66 @@ def _group_pairs(values: np.ndarray, cap: int, label: str) -> np.ndarray:
     return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
 
 
-def _name_words(nkey: np.ndarray) -> list[list[str]]:
-    """The Kölner Phonetik codes of the distinctive words of each name (cached per word)."""
-    out: list[list[str]] = []
-    memo: dict[str, list[str]] = {}
-    for text in nkey.tolist():
-        codes = memo.get(text)
-        if codes is None:
-            codes = []
-            for word in text.split()[:_MAX_WORDS_PER_NAME]:
-                if len(word) < 2 or word in _STOPWORDS:
-                    continue
-                code = cologne_phonetic(word) if not word.isdigit() else word
-                if code and code not in codes:
-                    codes.append(code)
-            memo[text] = codes
-        out.append(codes)
-    return out
-
-
-def _block_ids(prefix: str, place: np.ndarray, words: list[list[str]]) -> np.ndarray:
-    """(row, block label) pairs as a 2-column object array: place + phonetic word."""
-    rows: list[int] = []
-    labels: list[str] = []
-    for i, (where, codes) in enumerate(zip(place.tolist(), words, strict=True)):
-        if not where:
+def _word_codes(text: str) -> list[str]:
+    """The Kölner Phonetik codes of the distinctive words of one name key."""
+    codes: list[str] = []
+    for word in text.split()[:_MAX_WORDS_PER_NAME]:
+        if len(word) < 2 or word in _STOPWORDS:
             continue
-        for code in codes:
-            rows.append(i)
-            labels.append(f"{prefix}|{where}|{code}")
-    return np.array([rows, labels], dtype=object).reshape(2, -1)
+        code = cologne_phonetic(word) if not word.isdigit() else word
+        if code and code not in codes:
+            codes.append(code)
+    return codes
+
+
+def _name_words(nkey: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """(row, word id) of each phonetic name word code, and the number of distinct codes.
+
+    Computed once per distinct name; ids stand for the code strings so that blocks are
+    integers, not formatted labels.
+    """
+    n = len(nkey)
+    name_ids, names = pd.factorize(nkey)
+    per_name = [_word_codes(text) for text in names.tolist()]
+    lengths = np.fromiter(map(len, per_name), dtype=np.int64, count=len(per_name))
+    flat = np.array([c for codes in per_name for c in codes], dtype=object)
+    if len(flat) == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, 0
+    flat_ids, distinct = pd.factorize(flat)
+    starts = np.cumsum(lengths) - lengths
+    row_lengths = lengths[name_ids]
+    rows = np.repeat(np.arange(n, dtype=np.int64), row_lengths)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(row_lengths) - row_lengths, row_lengths)
+    at = np.repeat(starts[name_ids], row_lengths) + within
+    return rows, flat_ids[at].astype(np.int64), len(distinct)
+
+
+def _block_ids(
+    place: np.ndarray, word_rows: np.ndarray, word_ids: np.ndarray, n_words: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """(rows, block labels, label count): a block is a place and a phonetic name word."""
+    place_ids, places = pd.factorize(place)
+    keep = (place != "")[word_rows]
+    rows = word_rows[keep]
+    labels = place_ids[rows].astype(np.int64) * max(n_words, 1) + word_ids[keep]
+    return rows, labels, len(places) * max(n_words, 1)
+
+
+def _freemail(domains: np.ndarray) -> np.ndarray:
+    return pd.Series(domains, dtype=object).isin(FREEMAIL_DOMAINS).to_numpy(dtype=bool)
 
 
 def _pairs_from_blocks(
-    blocks: list[np.ndarray], n: int, max_block_size: int, stats: dict[str, int]
+    blocks: list[tuple[np.ndarray, np.ndarray, int]],
+    n: int,
+    max_block_size: int,
+    stats: dict[str, int],
 ) -> np.ndarray:
     """Distinct pair codes ``i * n + j`` (i < j) of records sharing at least one block."""
     rows = np.concatenate([b[0] for b in blocks]).astype(np.int64)
-    labels = np.concatenate([b[1] for b in blocks])
+    offsets = np.cumsum([0] + [b[2] for b in blocks[:-1]])
+    labels = np.concatenate([b[1] + offset for b, offset in zip(blocks, offsets, strict=True)])
     if len(rows) == 0:
         return np.empty(0, dtype=np.int64)
     block, size = _codes(labels)

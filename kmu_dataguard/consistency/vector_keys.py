@@ -59,7 +59,8 @@ def _map_distinct(values: np.ndarray, judge: Callable[[Any], Any]) -> np.ndarray
     """``judge`` of each (hashable, str) value, once per distinct value."""
     codes, uniques = pd.factorize(values)
     judged = np.empty(len(uniques), dtype=object)
-    judged[:] = [judge(u) for u in uniques.tolist()]
+    for i, value in enumerate(uniques.tolist()):  # one by one: a judge may return tuples
+        judged[i] = judge(value)
     return judged[codes]
 
 
