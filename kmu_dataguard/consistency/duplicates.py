@@ -472,32 +472,37 @@ def _fuzzy_edges(
     sim = name_similarity(a_names, b_names)
     sim = np.where(has_names, sim, 0.0)
 
-    pa, pb = postal[left], postal[right]
-    same_postal = (pa == pb) & (pa != "")
-    same_city = (cities[left] == cities[right]) & (cities[left] != "")
-    sa, sb = street_name[left], street_name[right]
-    street_sim = process.cpdist(sa.tolist(), sb.tolist(), scorer=fuzz.ratio, workers=-1) / 100.0
-    ha, hb = house[left], house[right]
-    same_house = (ha == hb) | (ha == "") | (hb == "")
-    same_street = (sa != "") & (sb != "") & (street_sim >= 0.85) & same_house
-    ca, cb = companies[left], companies[right]
-    same_company = (ca != "") & (cb != "") & (ca == cb)
-    da, db = domains[left], domains[right]
-    same_domain = (da == db) & (da != "") & ~np.isin(da, list(FREEMAIL_DOMAINS))
+    # Equality of keys compared as integer ids of the distinct values, not as Python strings.
+    same_postal = _same(postal, left, right)
+    same_city = _same(cities, left, right)
+    street_ids, streets = pd.factorize(street_name)
+    given = streets != ""
+    street_given = given[street_ids[left]] & given[street_ids[right]]
+    street_sim = _street_similarity(street_ids, streets, left, right)
+    house_ids, houses = pd.factorize(house)
+    no_house = (houses == "")[house_ids]
+    same_house = (house_ids[left] == house_ids[right]) | no_house[left] | no_house[right]
+    same_street = street_given & (street_sim >= 0.85) & same_house
+    same_company = _same(companies, left, right)
+    same_domain = _same(domains, left, right) & ~_freemail(domains)[left]
     nowhere = (postal == "") & (cities == "")
     no_address = nowhere[left] | nowhere[right]
 
     # Two streets given and different: another address, maybe a branch, not the same record.
-    street_conflict = (sa != "") & (sb != "") & ~same_street
+    street_conflict = street_given & ~same_street
     address = (same_postal & ~street_conflict) | (same_city & same_street) | same_company
     # Both addresses known and different: branches of a chain share name and e-mail.
     elsewhere = ~address & ~no_address
-    fa, fb = forms[left], forms[right]
+    form_ids, distinct_forms = pd.factorize(forms)
+    form_given = (distinct_forms != "")[form_ids]
     # GmbH vs KG (the Verwaltungs-GmbH of a GmbH & Co. KG), AG vs OHG: two companies.
-    form_conflict = (fa != "") & (fb != "") & (fa != fb)
+    form_conflict = form_given[left] & form_given[right] & (form_ids[left] != form_ids[right])
     fuzzy = (sim >= threshold) & (address | (no_address & same_domain)) & ~form_conflict
     by_email = same_email & (sim >= email_name_threshold) & ~elsewhere & ~form_conflict
 
+    pa = postal[left]
+    sa, ha, hb = street_name[left], house[left], house[right]
+    ca, da = companies[left], domains[left]
     edges: list[tuple[float, int, int, str]] = []
     for i in np.flatnonzero(fuzzy | by_email).tolist():
         score = float(sim[i])
@@ -519,6 +524,25 @@ def _fuzzy_edges(
             reason = f"similar name ({score:.2f}) with same e-mail domain {da[i]}"
         edges.append((score, a, b, reason))
     return edges
+
+
+def _same(values: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Pairs whose values are equal and not empty."""
+    ids, distinct = pd.factorize(values)
+    given = (distinct != "")[ids]
+    return (ids[left] == ids[right]) & given[left]
+
+
+def _street_similarity(
+    ids: np.ndarray, streets: np.ndarray, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """``fuzz.ratio`` / 100 of the street names of each pair, once per distinct pair of names
+    (with house numbers split off, the pairs repeat a lot)."""
+    pair_ids, pairs = pd.factorize(ids[left].astype(np.int64) * max(len(streets), 1) + ids[right])
+    a = streets[pairs // max(len(streets), 1)]
+    b = streets[pairs % max(len(streets), 1)]
+    sim = process.cpdist(list(a), list(b), scorer=fuzz.ratio, workers=-1) / 100.0
+    return sim[pair_ids]
 
 
 def name_similarity(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
