@@ -11,6 +11,7 @@ distinct value. ``tests/test_dedup_vector_keys.py`` holds both to the same resul
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -31,7 +32,7 @@ __all__ = ["email_keys", "identifier_keys", "postal_keys", "street_keys"]
 # A street of letters (umlauts, ß), spaces, dots and hyphens, then an ASCII house number with
 # at most one letter. The name part holds no digit, so street_key finds the number right
 # there: the key is street_key(name part) and the number as written (letter lower-cased).
-_STREET_SPLIT = r"^([A-Za-zÄÖÜäöüß .\-]*)([0-9]+) ?([A-Za-z]?)\Z"
+_STREET_SPLIT = re.compile(r"([A-Za-zÄÖÜäöüß .\-]*)([0-9]+) ?([A-Za-z]?)\Z")
 _GERMANY = ("", "DE", "DEU", "DEUTSCHLAND", "GERMANY")
 
 _AT, _DOT = 0x40, 0x2E
@@ -148,19 +149,16 @@ def street_keys(values: Any) -> tuple[np.ndarray, np.ndarray]:
     n = len(raw)
     names = np.empty(n, dtype=object)
     houses = np.empty(n, dtype=object)
-    is_str = _str_rows(raw)
-    texts = pd.Series(np.where(is_str, raw, ""), dtype=object)
-    parts = texts.str.extract(_STREET_SPLIT)
-    short = np.fromiter(map(len, texts.tolist()), dtype=np.int64, count=n) <= MAX_FIELD
-    decided = is_str & short & parts[1].notna().to_numpy()
+    match = _STREET_SPLIT.match
+    found = [match(v) if type(v) is str and len(v) <= MAX_FIELD else None for v in raw.tolist()]
+    decided = np.fromiter((m is not None for m in found), dtype=bool, count=n)
     rows = np.flatnonzero(decided)
     if rows.size:
-        names[rows] = _map_distinct(
-            parts[0].to_numpy(dtype=object)[rows], lambda t: street_key(t)[0]
-        )
-        houses[rows] = (parts[1].iloc[rows] + parts[2].iloc[rows].str.lower()).to_numpy(
-            dtype=object
-        )
+        parts = [found[i].groups() for i in rows.tolist()]
+        prefixes = np.empty(rows.size, dtype=object)
+        prefixes[:] = [p[0] for p in parts]
+        names[rows] = _map_distinct(prefixes, lambda t: street_key(t)[0])
+        houses[rows] = [p[1] + p[2].lower() for p in parts]
     rest = np.flatnonzero(~decided)
     if rest.size:
         pairs = _finish(
