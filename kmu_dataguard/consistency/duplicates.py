@@ -299,25 +299,31 @@ def _per_distinct(values: pd.Series, judge: Callable[[Any], Any]) -> np.ndarray:
 
 
 def _groups(values: np.ndarray, cap: int, label: str) -> list[tuple[str, np.ndarray]]:
-    """(value, rows) of each value shared by 2..cap records."""
-    series = pd.Series(values)
-    series = series[series.notna()]
-    if series.empty:
+    """(value, rows) of each value shared by 2..cap records, in order of first appearance."""
+    ids, distinct = pd.factorize(np.asarray(values, dtype=object))
+    known = ids >= 0
+    if not known.any():
         return []
-    sizes = series.map(series.value_counts())
-    shared = series[sizes >= 2]
-    too_big = shared[sizes[shared.index] > cap]
-    if not too_big.empty:
+    sizes = np.bincount(ids[known], minlength=len(distinct))
+    row_size = np.where(known, sizes[np.maximum(ids, 0)], 0)
+    too_big = row_size > cap
+    if too_big.any():
         log.warning(
             "%d %s value(s) shared by more than %d records ignored as placeholders, e.g. %s",
-            too_big.nunique(),
+            int((sizes > cap).sum()),
             label,
             cap,
-            too_big.iloc[0],
+            distinct[ids[np.argmax(too_big)]],
         )
-    shared = shared[sizes[shared.index] <= cap]
+    rows = np.flatnonzero((row_size >= 2) & ~too_big)
+    if len(rows) == 0:
+        return []
+    rows = rows[np.argsort(ids[rows], kind="stable")]
+    group = ids[rows]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     return [
-        (str(v), rows.to_numpy()) for v, rows in shared.groupby(shared, sort=False).groups.items()
+        (str(distinct[group[start]]), part)
+        for start, part in zip(starts.tolist(), np.split(rows, starts[1:]), strict=True)
     ]
 
 
