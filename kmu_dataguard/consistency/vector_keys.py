@@ -102,7 +102,8 @@ def identifier_keys(values: Any) -> np.ndarray:
         )  # width >= 5 here
         texts = raw[rows]
         placeholder = np.isin(texts, [p.upper() for p in _PLACEHOLDERS])
-        lead = np.cumprod(letter, axis=1).sum(axis=1)
+        # Leading letters: the first non-letter's column (the zero padding is one).
+        lead = np.where(letter.all(axis=1), width, np.argmin(letter, axis=1))
         first_rest = m[np.arange(rows.size), np.minimum(lead, width - 1)]
         rest = inside & (np.arange(width) >= lead[:, None])
         one_char = ((m == first_rest[:, None]) | ~rest).all(axis=1)
