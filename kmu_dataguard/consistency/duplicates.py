@@ -474,10 +474,6 @@ def _fuzzy_edges(
     if len(left) == 0:
         return []
     a_names, b_names = nkey[left], nkey[right]
-    has_names = (a_names != "") & (b_names != "")
-    sim = name_similarity(a_names, b_names)
-    sim = np.where(has_names, sim, 0.0)
-
     # Equality of keys compared as integer ids of the distinct values, not as Python strings.
     same_postal = _same(postal, left, right)
     same_city = _same(cities, left, right)
@@ -503,7 +499,16 @@ def _fuzzy_edges(
     form_given = (distinct_forms != "")[form_ids]
     # GmbH vs KG (the Verwaltungs-GmbH of a GmbH & Co. KG), AG vs OHG: two companies.
     form_conflict = form_given[left] & form_given[right] & (form_ids[left] != form_ids[right])
-    fuzzy = (sim >= threshold) & (address | (no_address & same_domain)) & ~form_conflict
+    # Names are scored only where an address, domain or e-mail rule could link the pair:
+    # with different streets in one postal code, most candidate pairs are settled already.
+    place = address | (no_address & same_domain)
+    need = np.flatnonzero(~form_conflict & (place | (same_email & ~elsewhere)))
+    need = need[(a_names[need] != "") & (b_names[need] != "")]
+    scored = name_similarity(a_names[need], b_names[need])
+    # float32 as rapidfuzz gives it: the thresholds compare in float32 (0.88 → 0.8799999952).
+    sim = np.zeros(len(left), dtype=scored.dtype)
+    sim[need] = scored
+    fuzzy = (sim >= threshold) & place & ~form_conflict
     by_email = same_email & (sim >= email_name_threshold) & ~elsewhere & ~form_conflict
 
     pa = postal[left]
