@@ -1,0 +1,56 @@
+"""The fast helpers of the duplicate finder agree with the plain numpy / pandas forms."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kmu_dataguard.consistency.duplicates import _groups, _sorted_isin, _unique
+
+_INTS = st.lists(st.integers(min_value=0, max_value=50), max_size=60)
+
+
+def _groups_reference(values: list[str | None], cap: int) -> list[tuple[str, list[int]]]:
+    """The value_counts/groupby form the fast _groups replaced."""
+    series = pd.Series(values, dtype=object)
+    series = series[series.notna()]
+    if series.empty:
+        return []
+    sizes = series.map(series.value_counts())
+    shared = series[(sizes >= 2) & (sizes <= cap)]
+    return [
+        (str(v), rows.tolist()) for v, rows in shared.groupby(shared, sort=False).groups.items()
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_INTS)
+def test_unique_is_np_unique(values: list[int]) -> None:
+    array = np.array(values, dtype=np.int64)
+    assert _unique(array).tolist() == np.unique(array).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(_INTS, _INTS)
+def test_sorted_isin_is_np_isin(values: list[int], members: list[int]) -> None:
+    array = np.array(values, dtype=np.int64)
+    table = np.unique(np.array(members, dtype=np.int64))
+    assert _sorted_isin(array, table).tolist() == np.isin(array, table).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "b", "c", "", "DE1", None]), max_size=40),
+    st.integers(min_value=1, max_value=6),
+)
+def test_groups_agree_with_value_counts(values: list[str | None], cap: int) -> None:
+    logging.disable(logging.WARNING)
+    try:
+        fast = [(v, rows.tolist()) for v, rows in _groups(np.array(values, dtype=object), cap, "t")]
+    finally:
+        logging.disable(logging.NOTSET)
+    assert fast == _groups_reference(values, cap)
