@@ -204,6 +204,30 @@ def test_blocking_scores_only_pairs_that_share_a_block() -> None:
     assert all(c.keys == [f"S{k}a", f"S{k}b"] for k, c in enumerate(clusters))
 
 
+def test_different_house_numbers_are_not_paired_but_unknown_numbers_are() -> None:
+    # 60 "Müller Bau" in one postal code, each at its own house on one street: a chain's
+    # branches, not duplicates. Two share house 7, one has no number, one no street.
+    rows = [
+        (f"S{i}", "Müller Bau GmbH", f"Hauptstraße {i + 10}", "01067", "Dresden", "DE")
+        for i in range(60)
+    ]
+    rows += [
+        ("D1", "Müller Bau GmbH", "Hauptstraße 7", "01067", "Dresden", "DE"),
+        ("D2", "Mueller Bau GmbH", "Hauptstr. 7", "01067", "Dresden", "DE"),
+        ("N1", "Müller Bau GmbH", "Hauptstraße", "01067", "Dresden", "DE"),
+        ("N2", "Müller Bau GmbH", None, "01067", "Dresden", "DE"),
+    ]
+    stats: dict[str, int] = {}
+    clusters = find_duplicates(partners(rows, PARTNER[:6]), key="supplier_id", stats=stats)
+    # All pairs would be 2 016; the records without a number meet all 63 others instead.
+    assert stats["candidate_pairs"] == 1 + 63 + 62
+    # N1 and N2 could be at any house, so they still link every branch; D1/D2 link directly.
+    pair_keys = {frozenset((p.a, p.b)) for c in clusters for p in c.pairs}
+    assert frozenset(("D1", "D2")) in pair_keys
+    assert frozenset(("S0", "S1")) not in pair_keys
+    assert {"S0", "D1", "N1", "N2"} <= {k for c in clusters for k in c.keys}
+
+
 def test_oversized_block_is_skipped_not_compared() -> None:
     rows = [(f"S{i}", "Müller Bau", None, "01067", "Dresden", "DE") for i in range(30)]
     stats: dict[str, int] = {}

@@ -200,15 +200,19 @@ def find_duplicates(
     city_street = np.where(
         (cities != "") & (street_sound != ""), cities + "|" + street_sound.astype(object), ""
     )
-    for place in (postal, city_street, companies):
-        blocks.append(_block_ids(place, word_rows, word_ids, n_words))
+    # Postal and city-street blocks link a pair only through its address, and two given house
+    # numbers that differ are another address: those blocks pair records by house number.
+    for place, by_house in ((postal, True), (city_street, True), (companies, False)):
+        blocks.append((*_block_ids(place, word_rows, word_ids, n_words), by_house))
     domain_for_blocks = np.where(_freemail(domains), "", domains.astype(object))
-    blocks.append(_block_ids(domain_for_blocks, word_rows, word_ids, n_words))
-    candidates = _pairs_from_blocks(blocks, n, max_block_size, stats)
+    blocks.append((*_block_ids(domain_for_blocks, word_rows, word_ids, n_words), False))
+    candidates = _pairs_from_blocks(
+        blocks, n, max_block_size, stats, _house_ids(street_name, house)
+    )
     same_email_pairs = (
         _unique(np.concatenate(email_pairs)) if email_pairs else np.empty(0, dtype=np.int64)
     )
-    codes = _unique(np.concatenate([candidates, same_email_pairs]))
+    codes = _union_sorted(candidates, same_email_pairs)
     left, right = (codes // n).astype(np.intp), (codes % n).astype(np.intp)
     stats["candidate_pairs"] = len(codes)
     edges.extend(
@@ -388,18 +392,33 @@ def _freemail(domains: np.ndarray) -> np.ndarray:
     return pd.Series(domains, dtype=object).isin(FREEMAIL_DOMAINS).to_numpy(dtype=bool)
 
 
+def _house_ids(street_name: np.ndarray, house: np.ndarray) -> np.ndarray:
+    """Per row, an id of its house number where street and number are given, else -1.
+
+    Rows without either match any address on their street (see ``_fuzzy_edges``)."""
+    ids, _ = pd.factorize(house)
+    return np.where((street_name != "") & (house != ""), ids, -1).astype(np.int64)
+
+
 def _pairs_from_blocks(
-    blocks: list[tuple[np.ndarray, np.ndarray, int]],
+    blocks: list[tuple[np.ndarray, np.ndarray, int, bool]],
     n: int,
     max_block_size: int,
     stats: dict[str, int],
+    house: np.ndarray,
 ) -> np.ndarray:
-    """Distinct pair codes ``i * n + j`` (i < j) of records sharing at least one block."""
+    """Distinct pair codes ``i * n + j`` (i < j) of records sharing at least one block.
+
+    In blocks marked ``by_house``, two records whose house numbers are both given and differ
+    are no pair: they cannot share an address, so no rule could link them. This keeps the
+    pairs from growing with the square of the records per postal code.
+    """
+    if not blocks or not any(len(b[0]) for b in blocks):
+        return np.empty(0, dtype=np.int64)
     rows = np.concatenate([b[0] for b in blocks]).astype(np.int64)
     offsets = np.cumsum([0] + [b[2] for b in blocks[:-1]])
     labels = np.concatenate([b[1] + offset for b, offset in zip(blocks, offsets, strict=True)])
-    if len(rows) == 0:
-        return np.empty(0, dtype=np.int64)
+    split = np.concatenate([np.full(len(b[0]), b[3], dtype=bool) for b in blocks])
     block, size = _codes(labels)
     big = size > max_block_size
     stats["blocks_skipped"] = int(big.sum())
@@ -410,12 +429,27 @@ def _pairs_from_blocks(
             max_block_size,
         )
     keep = (size[block] >= 2) & ~big[block]
-    rows, block = rows[keep], block[keep]
-    order = np.lexsort((rows, block))
-    rows, block = rows[order], block[order]
-    starts = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])
-    lengths = np.diff(np.r_[starts, len(block)])
-    out = []
+    rows, block, split = rows[keep], block[keep], split[keep]
+    hid = np.where(split, house[rows], -1)
+    wild = split & (hid < 0)
+    # A record without a house number may be at any house: it pairs with its whole block.
+    group = block * (int(house.max(initial=-1)) + 2) + hid + 1
+    parts = [
+        _pairs_in_groups(rows[~wild], group[~wild], n),
+        _pairs_with_block(np.flatnonzero(wild), rows, block, n),
+    ]
+    return _unique(np.concatenate(parts))
+
+
+def _pairs_in_groups(rows: np.ndarray, group: np.ndarray, n: int) -> np.ndarray:
+    """Pair codes of all pairs of rows with the same group label."""
+    if len(rows) == 0:
+        return np.empty(0, dtype=np.int64)
+    order = np.lexsort((rows, group))
+    rows, group = rows[order], group[order]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    lengths = np.diff(np.r_[starts, len(group)])
+    out = [np.empty(0, dtype=np.int64)]
     for k in np.unique(lengths):
         if k < 2:
             continue
@@ -424,10 +458,29 @@ def _pairs_from_blocks(
         left = rows[firsts[:, None] + a[None, :]].ravel()
         right = rows[firsts[:, None] + b[None, :]].ravel()
         out.append(np.minimum(left, right) * n + np.maximum(left, right))
-    if not out:
+    return np.concatenate(out)
+
+
+def _pairs_with_block(at: np.ndarray, rows: np.ndarray, block: np.ndarray, n: int) -> np.ndarray:
+    """Pair codes of the entries at positions ``at`` with every entry of their block."""
+    if len(at) == 0:
         return np.empty(0, dtype=np.int64)
-    codes = np.concatenate(out)
-    return _unique(codes[codes // n != codes % n])
+    order = np.argsort(block, kind="stable")
+    sorted_block = block[order]
+    starts = np.searchsorted(sorted_block, block[at], side="left")
+    lengths = np.searchsorted(sorted_block, block[at], side="right") - starts
+    within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    left = np.repeat(rows[at], lengths)
+    right = rows[order[np.repeat(starts, lengths) + within]]
+    other = left != right
+    left, right = left[other], right[other]
+    return np.minimum(left, right) * n + np.maximum(left, right)
+
+
+def _union_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sorted distinct union of two sorted distinct integer arrays (``b`` the small one)."""
+    extra = b[~_sorted_isin(b, a)]
+    return np.sort(np.concatenate([a, extra])) if len(extra) else a
 
 
 def _unique(values: np.ndarray) -> np.ndarray:
