@@ -202,12 +202,21 @@ def find_duplicates(
     )
     # Postal and city-street blocks link a pair only through its address, and two given house
     # numbers that differ are another address: those blocks pair records by house number.
-    for place, by_house in ((postal, True), (city_street, True), (companies, False)):
+    # Keys as integer ids of their distinct values (-1: empty), factorised once: blocks and
+    # pair tests compare integers, not Python strings.
+    ids = {
+        "postal": _ids(postal),
+        "city": _ids(cities),
+        "company": _ids(companies),
+        "domain": _ids(np.where(_freemail(domains), "", domains.astype(object))),
+        "house": _ids(house),
+    }
+    for place, by_house in ((ids["postal"], True), (_ids(city_street), True)):
         blocks.append((*_block_ids(place, word_rows, word_ids, n_words), by_house))
-    domain_for_blocks = np.where(_freemail(domains), "", domains.astype(object))
-    blocks.append((*_block_ids(domain_for_blocks, word_rows, word_ids, n_words), False))
+    for place in (ids["company"], ids["domain"]):
+        blocks.append((*_block_ids(place, word_rows, word_ids, n_words), False))
     candidates = _pairs_from_blocks(
-        blocks, n, max_block_size, stats, _house_ids(street_name, house)
+        blocks, n, max_block_size, stats, np.where(street_name != "", ids["house"], -1)
     )
     same_email_pairs = (
         _unique(np.concatenate(email_pairs)) if email_pairs else np.empty(0, dtype=np.int64)
@@ -220,6 +229,7 @@ def find_duplicates(
             left,
             right,
             same_email=_sorted_isin(codes, same_email_pairs),
+            ids=ids,
             nkey=nkey,
             postal=postal,
             cities=cities,
@@ -377,27 +387,25 @@ def _name_words(nkey: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     return rows, flat_ids[at].astype(np.int64), len(distinct)
 
 
+def _ids(values: np.ndarray) -> np.ndarray:
+    """Integer id of each value's distinct value, -1 where it is empty."""
+    ids, distinct = pd.factorize(values)
+    given = np.append(np.asarray(distinct != "", dtype=bool), False)  # [-1]: missing
+    return np.where(given[ids], ids, -1).astype(np.int64)
+
+
 def _block_ids(
     place: np.ndarray, word_rows: np.ndarray, word_ids: np.ndarray, n_words: int
 ) -> tuple[np.ndarray, np.ndarray, int]:
-    """(rows, block labels, label count): a block is a place and a phonetic name word."""
-    place_ids, places = pd.factorize(place)
-    keep = (place != "")[word_rows]
+    """(rows, block labels, label count): a block is a place id and a phonetic name word."""
+    keep = place[word_rows] >= 0
     rows = word_rows[keep]
-    labels = place_ids[rows].astype(np.int64) * max(n_words, 1) + word_ids[keep]
-    return rows, labels, len(places) * max(n_words, 1)
+    labels = place[rows] * max(n_words, 1) + word_ids[keep]
+    return rows, labels, (int(place.max(initial=-1)) + 1) * max(n_words, 1)
 
 
 def _freemail(domains: np.ndarray) -> np.ndarray:
     return pd.Series(domains, dtype=object).isin(FREEMAIL_DOMAINS).to_numpy(dtype=bool)
-
-
-def _house_ids(street_name: np.ndarray, house: np.ndarray) -> np.ndarray:
-    """Per row, an id of its house number where street and number are given, else -1.
-
-    Rows without either match any address on their street (see ``_fuzzy_edges``)."""
-    ids, _ = pd.factorize(house)
-    return np.where((street_name != "") & (house != ""), ids, -1).astype(np.int64)
 
 
 def _pairs_from_blocks(
@@ -512,6 +520,7 @@ def _fuzzy_edges(
     right: np.ndarray,
     *,
     same_email: np.ndarray,
+    ids: dict[str, np.ndarray],
     nkey: np.ndarray,
     postal: np.ndarray,
     cities: np.ndarray,
@@ -528,19 +537,19 @@ def _fuzzy_edges(
         return []
     a_names, b_names = nkey[left], nkey[right]
     # Equality of keys compared as integer ids of the distinct values, not as Python strings.
-    same_postal = _same(postal, left, right)
-    same_city = _same(cities, left, right)
+    same_postal = _same(ids["postal"], left, right)
+    same_city = _same(ids["city"], left, right)
     street_ids, streets = pd.factorize(street_name)
     given = streets != ""
     street_given = given[street_ids[left]] & given[street_ids[right]]
     street_sim = _street_similarity(street_ids, streets, left, right)
-    house_ids, houses = pd.factorize(house)
-    no_house = (houses == "")[house_ids]
-    same_house = (house_ids[left] == house_ids[right]) | no_house[left] | no_house[right]
+    house_ids = ids["house"]
+    same_house = (house_ids[left] == house_ids[right]) | (house_ids[left] < 0)
+    same_house |= house_ids[right] < 0
     same_street = street_given & (street_sim >= 0.85) & same_house
-    same_company = _same(companies, left, right)
-    same_domain = _same(domains, left, right) & ~_freemail(domains)[left]
-    nowhere = (postal == "") & (cities == "")
+    same_company = _same(ids["company"], left, right)
+    same_domain = _same(ids["domain"], left, right)  # free-mail domains have no id
+    nowhere = (ids["postal"] < 0) & (ids["city"] < 0)
     no_address = nowhere[left] | nowhere[right]
 
     # Two streets given and different: another address, maybe a branch, not the same record.
@@ -590,11 +599,9 @@ def _fuzzy_edges(
     return edges
 
 
-def _same(values: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Pairs whose values are equal and not empty."""
-    ids, distinct = pd.factorize(values)
-    given = (distinct != "")[ids]
-    return (ids[left] == ids[right]) & given[left]
+def _same(ids: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Pairs whose values (as ``_ids``) are equal and not empty."""
+    return (ids[left] == ids[right]) & (ids[left] >= 0)
 
 
 def _street_similarity(
