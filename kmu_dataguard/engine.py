@@ -197,7 +197,7 @@ def _run_suite(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pandas/GX noise about regex groups etc.
-            validation = batch.validate(gx_suite, result_format=fmt)
+            validation = _validate_batch(batch, gx_suite, fmt)
             if keep is not None:
                 keep.append(validation)
             return validation.results
@@ -206,6 +206,47 @@ def _run_suite(
             f"suite {name!r} on {origin}: the validation engine failed: "
             f"{' '.join(str(exc).split())[:300]}"
         ) from exc
+
+
+def _validate_batch(batch: Any, suite: Any, fmt: dict[str, Any]) -> Any:
+    """What ``batch.validate(suite, result_format=fmt)`` does, on the batch we already hold.
+
+    GX's ``Batch.validate`` builds a validator that fetches the batch from its asset once
+    more; for a DataFrame that hashes every cell again (~4 s per million rows).
+    """
+    import great_expectations as gx
+    from great_expectations.core.expectation_validation_result import (
+        ExpectationSuiteValidationResult,
+    )
+    from great_expectations.util import convert_to_json_serializable
+    from great_expectations.validator.validator import calc_validation_statistics
+
+    validator = _context().get_validator(batch=batch)
+    configs = validator.process_expectations_for_validation(suite.expectation_configurations)
+    results = validator.graph_validate(
+        configurations=configs, runtime_configuration={"result_format": dict(fmt)}
+    )
+    stats = calc_validation_statistics(results)
+    return ExpectationSuiteValidationResult(
+        results=results,
+        success=stats.success,
+        suite_name=suite.name,
+        statistics={
+            "evaluated_expectations": stats.evaluated_expectations,
+            "successful_expectations": stats.successful_expectations,
+            "unsuccessful_expectations": stats.unsuccessful_expectations,
+            "success_percent": stats.success_percent,
+        },
+        meta={
+            "great_expectations_version": gx.__version__,
+            "batch_spec": convert_to_json_serializable(validator.active_batch_spec),
+            "batch_markers": validator.active_batch_markers,
+            "active_batch_definition": convert_to_json_serializable(
+                validator.active_batch_definition
+            ),
+        },
+        batch_id=validator.active_batch_id,
+    )
 
 
 def _validate_frame(
@@ -508,11 +549,54 @@ def _batch(frame: Any) -> Any:
         asset = source.get_asset("table")
     except (LookupError, ValueError):
         asset = source.add_dataframe_asset("table")
+    try:
+        return _unhashed_batch(source, asset, frame)
+    except (ImportError, AttributeError, TypeError) as exc:  # GX moved its internals
+        log.debug("documented batch path (hashes the frame): %s", exc)
     definition = asset.add_batch_definition_whole_dataframe(f"batch-{id(frame)}")
     try:
         return definition.get_batch(batch_parameters={"dataframe": frame})
     finally:
         asset.delete_batch_definition(definition.name)
+
+
+def _unhashed_batch(source: Any, asset: Any, frame: Any) -> Any:
+    """The batch ``DataFrameAsset.get_batch`` builds, without its fingerprint.
+
+    GX hashes every cell of the frame for a batch marker nobody here reads (about 4 s per
+    million rows, and GX itself skips it above 1 GB). Same objects, same order as GX 1.x.
+    """
+    import datetime
+
+    from great_expectations.core.batch import BatchMarkers, LegacyBatchDefinition
+    from great_expectations.core.batch_spec import RuntimeDataBatchSpec
+    from great_expectations.datasource.fluent.batch_identifier_util import (
+        make_batch_identifier,
+    )
+    from great_expectations.datasource.fluent.constants import _DATA_CONNECTOR_NAME
+    from great_expectations.datasource.fluent.interfaces import Batch
+    from great_expectations.execution_engine.pandas_batch_data import PandasBatchData
+
+    request = asset.build_batch_request(options={"dataframe": frame})
+    spec = RuntimeDataBatchSpec(batch_data=frame)
+    spec.batch_data = "PandasDataFrame"  # as GX leaves it: specs are serialised
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    return Batch(
+        datasource=source,
+        data_asset=asset,
+        batch_request=request,
+        data=PandasBatchData(execution_engine=source.get_execution_engine(), dataframe=frame),
+        batch_markers=BatchMarkers({"ge_load_time": now}),
+        batch_spec=spec,
+        batch_definition=LegacyBatchDefinition(
+            datasource_name=source.name,
+            data_connector_name=_DATA_CONNECTOR_NAME,
+            data_asset_name=asset.name,
+            batch_identifiers=make_batch_identifier(request.options),
+            batch_spec_passthrough=None,
+        ),
+        metadata={},
+    )
 
 
 def _groups(details: dict[str, Any], keys: Any) -> list[dict[str, Any]]:
