@@ -53,11 +53,25 @@ def _context() -> Any:
     for name in ("great_expectations", "great_expectations.data_context.types.base"):
         logging.getLogger(name).setLevel(logging.ERROR)
     logging.getLogger("py.warnings").setLevel(logging.ERROR)
+    _skip_frame_fingerprint()
 
     _register_custom_expectations()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
+
+
+def _skip_frame_fingerprint() -> None:
+    """Stop GX from hashing every frame it is given (twice per validation: on ``get_batch``
+    and again when ``Batch.validate`` re-fetches the batch).
+
+    The hash only becomes the batch marker ``pandas_data_fingerprint``, which nothing here
+    reads; on a million rows it costs ~5 s and a transient copy per call. GX skips it for
+    frames at or above ``HASH_THRESHOLD`` bytes, so a threshold of 0 skips it always.
+    """
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    pandas_execution_engine.HASH_THRESHOLD = 0
 
 
 def _register_custom_expectations() -> None:
@@ -311,10 +325,7 @@ def _validate_in_database(
     chunked = {i: e for i, e in in_python.items() if _is_row_local(e.expectation_type)}
     whole = {i: e for i, e in in_python.items() if i not in chunked}
     # (Data Docs then show one page per chunk of the Python-side expectations.)
-    tallies.update(
-        _validate_fetched(table, spec.name, chunked, key, chunksize=_CHUNK_ROWS, keep=keep)
-    )
-    tallies.update(_validate_fetched(table, spec.name, whole, key, chunksize=None, keep=keep))
+    tallies.update(_validate_fetched(table, spec.name, chunked, whole, key, keep=keep))
     return tallies
 
 
@@ -350,55 +361,75 @@ def _is_row_local(expectation_type: str) -> bool:
 def _validate_fetched(
     table: SqlTable,
     name: str,
-    expectations: dict[str, Any],
+    chunked: dict[str, Any],
+    whole: dict[str, Any],
     key: str | None,
     *,
-    chunksize: int | None,
     keep: list[Any] | None = None,
 ) -> dict[str, _Tally]:
-    """Fetch only the columns these expectations need (and the key) and validate them."""
-    from kmu_dataguard.sources.sql import iter_chunks, read_table
+    """Fetch only the columns these expectations need (and the key), once, and validate them.
 
-    if not expectations:
+    ``chunked`` expectations are validated chunk by chunk as the rows arrive; ``whole`` ones
+    (duplicates, uniqueness) need every row at once: their columns are collected compactly
+    from the same chunks (see :class:`~kmu_dataguard.sources.sql.TextColumn`) and validated
+    after the last one, so the table is read a single time.
+    """
+    from kmu_dataguard.sources.sql import TextColumn, iter_chunks
+
+    if not chunked and not whole:
         return {}
+    for_chunks = _fetched_columns(table, chunked, key)
+    # (An expectation naming no column that exists sees the whole table, as in memory.)
+    for_whole = (_fetched_columns(table, whole, key) or list(table.columns)) if whole else []
+    fetched = for_chunks + [c for c in for_whole if c not in for_chunks]
+    collected = {c: TextColumn() for c in for_whole} if whole else {}
+    merged: dict[str, _Tally] = {}
+    first_row = 1
+    for frame in iter_chunks(
+        table.reader,
+        query=table.query,
+        columns=fetched or None,
+        source_name=table.source_name,
+        chunksize=_CHUNK_ROWS,
+    ):
+        for column, values in collected.items():
+            values.add(frame[column].to_numpy(dtype=object))
+        if chunked:
+            part = frame[for_chunks] if for_chunks else frame
+            for ident, tally in _validate_frame(
+                part, name, table.origin, chunked, key, first_row, keep
+            ).items():
+                merged.setdefault(ident, _Tally()).add(tally)
+        first_row += len(frame)
+        del frame
+    if first_row == 1:
+        # No rows at all: validate empty frames so every expectation still gets a verdict.
+        import pandas as pd
+
+        empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in for_chunks})
+        merged = _validate_frame(empty, name, table.origin, chunked, key, keep=keep)
+    if whole:
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {c: values.array() for c, values in collected.items()}, columns=for_whole, dtype=object
+        )
+        collected.clear()
+        merged.update(_validate_frame(frame, name, table.origin, whole, key, keep=keep))
+    return merged
+
+
+def _fetched_columns(table: SqlTable, expectations: dict[str, Any], key: str | None) -> list[str]:
+    """The key and every column the expectations read, in a stable order."""
+    if not expectations:
+        return []
     needed: list[str] = [key] if key else []
     for exp in expectations.values():
         for column in _expectation_columns(exp):
             # Absent optional columns stay absent, exactly as in an in-memory table.
             if column not in needed and column in table.columns:
                 needed.append(column)
-    if chunksize is None:
-        frames: Any = [
-            read_table(
-                table.reader,
-                query=table.query,
-                columns=needed or None,
-                source_name=table.source_name,
-            )
-        ]
-    else:
-        frames = iter_chunks(
-            table.reader,
-            query=table.query,
-            columns=needed or None,
-            source_name=table.source_name,
-            chunksize=chunksize,
-        )
-    merged: dict[str, _Tally] = {}
-    first_row = 1
-    for frame in frames:
-        for ident, tally in _validate_frame(
-            frame, name, table.origin, expectations, key, first_row, keep
-        ).items():
-            merged.setdefault(ident, _Tally()).add(tally)
-        first_row += len(frame)
-    if len(merged) < len(expectations) and first_row == 1:
-        # No rows at all: validate an empty frame so every expectation still gets a verdict.
-        import pandas as pd
-
-        empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in needed})
-        merged = _validate_frame(empty, name, table.origin, expectations, key)
-    return merged
+    return needed
 
 
 def _expectation_columns(exp: Any) -> list[str]:

@@ -477,3 +477,30 @@ def test_unknown_role_is_a_login_error(pg_database: ServerDatabase) -> None:
     url = pg_database.url.replace("dg_reader@", "niemand@")
     with pytest.raises(SourceError, match=r"login to .* failed for user 'niemand'"):
         read_table(open_engine(url), table="t", source_name="odoo")
+
+
+def test_text_column_shares_repeated_values_and_keeps_none() -> None:
+    from kmu_dataguard.sources.sql import TextColumn
+
+    column = TextColumn()
+    # Distinct str objects of equal text, as a driver returns them.
+    first = ["".join(["Ber", "lin"]) for _ in range(3)] + [None]
+    column.add(first)
+    column.add(["".join(["Ber", "lin"]), None, "Köln"])
+    values = column.array()
+    assert values.dtype == object
+    assert values.tolist() == ["Berlin", "Berlin", "Berlin", None, "Berlin", None, "Köln"]
+    assert values[0] is values[1] is values[4]  # one shared object
+    assert values[3] is None and values[5] is None
+
+
+def test_text_column_of_distinct_values_stays_as_fetched() -> None:
+    from kmu_dataguard.sources.sql import TextColumn
+
+    column = TextColumn()
+    column.add([f"K{i:04d}" for i in range(10)])
+    column.add([f"K{i:04d}" for i in range(5)])  # not pooled any more: new objects kept
+    values = column.array()
+    assert values.tolist() == [f"K{i:04d}" for i in range(10)] + [f"K{i:04d}" for i in range(5)]
+    assert values[10] is not values[0]
+    assert TextColumn().array().tolist() == []
