@@ -53,25 +53,11 @@ def _context() -> Any:
     for name in ("great_expectations", "great_expectations.data_context.types.base"):
         logging.getLogger(name).setLevel(logging.ERROR)
     logging.getLogger("py.warnings").setLevel(logging.ERROR)
-    _skip_frame_fingerprint()
 
     _register_custom_expectations()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
-
-
-def _skip_frame_fingerprint() -> None:
-    """Stop GX from hashing every frame it is given (twice per validation: on ``get_batch``
-    and again when ``Batch.validate`` re-fetches the batch).
-
-    The hash only becomes the batch marker ``pandas_data_fingerprint``, which nothing here
-    reads; on a million rows it costs ~5 s and a transient copy per call. GX skips it for
-    frames at or above ``HASH_THRESHOLD`` bytes, so a threshold of 0 skips it always.
-    """
-    from great_expectations.execution_engine import pandas_execution_engine
-
-    pandas_execution_engine.HASH_THRESHOLD = 0
 
 
 def _register_custom_expectations() -> None:
