@@ -273,7 +273,8 @@ def _validate_frame(
         name,
         list(expectations.values()),
         origin,
-        {"result_format": "COMPLETE"},
+        # Every failing position and value; not GX's query string listing them all again.
+        {"result_format": "COMPLETE", "return_unexpected_index_query": False},
         keep,
     )
     tallies = {}
