@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import numpy as np
 import pandas as pd
@@ -54,3 +55,30 @@ def test_groups_agree_with_value_counts(values: list[str | None], cap: int) -> N
     finally:
         logging.disable(logging.NOTSET)
     assert fast == _groups_reference(values, cap)
+
+
+# --------------------------------------------------------------------------- folding
+
+
+def _fold_reference(text: str) -> str:
+    """fold() as first written: NFKD on every text, digraphs word by word."""
+    import unicodedata
+
+    from kmu_dataguard.consistency import normalize as nz
+
+    text = unicodedata.normalize("NFKC", text).lower().translate(nz._UMLAUTS)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = nz._SINGLE_LETTER_DOT.sub(r"\1", text)
+    text = nz._NON_ALNUM.sub(" ", text)
+    digraphs = re.compile(r"(?<=[a-z])([aou])e|^([aou])e")
+    return " ".join(digraphs.sub(lambda m: m.group(1) or m.group(2), w) for w in text.split())
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("aeouAEOUäöüÄÖÜßéèçłŁ .-&/'09 ﬁＡ\u0301")), max_size=16)
+)
+def test_fold_fast_paths_agree_with_the_reference(text: str) -> None:
+    from kmu_dataguard.consistency.normalize import _fold_text
+
+    assert _fold_text(text) == _fold_reference(text)

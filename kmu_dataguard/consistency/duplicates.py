@@ -31,9 +31,11 @@ from rapidfuzz import fuzz, process
 from kmu_dataguard.consistency.normalize import (
     FREEMAIL_DOMAINS,
     city_key,
-    legal_form,
+    fold,
+    legal_form_of_folded,
     name_conflict,
     name_key,
+    name_key_of_folded,
 )
 from kmu_dataguard.consistency.phonetics import cologne_phonetic
 from kmu_dataguard.consistency.vector_keys import (
@@ -149,8 +151,7 @@ def find_duplicates(
         return frame[name] if name is not None and name in frame.columns else None
 
     names = _joined(frame, [name] if isinstance(name, str) else list(name))
-    nkey = _per_distinct(names, name_key)
-    forms = _per_distinct(names, legal_form)
+    nkey, forms = _per_distinct(names, _name_and_form, parts=2)
     countries = column(country)
     if column(postal_code) is None:
         postal = np.full(n, "", dtype=object)
@@ -286,8 +287,18 @@ def _without_own_city(nkey: np.ndarray, cities: np.ndarray) -> np.ndarray:
     return out
 
 
-def _per_distinct(values: pd.Series, judge: Callable[[Any], Any]) -> np.ndarray:
-    """``judge`` of each value, computed once per distinct value (master data repeats)."""
+def _name_and_form(value: Any) -> tuple[str, str]:
+    """Name key and legal-form family of one name, folded once for both."""
+    folded = fold(value)
+    return name_key_of_folded(folded), legal_form_of_folded(folded)
+
+
+def _per_distinct(values: pd.Series, judge: Callable[[Any], Any], parts: int = 1) -> Any:
+    """``judge`` of each value, computed once per distinct value (master data repeats).
+
+    With ``parts`` > 1 the judge returns that many results per value, and a tuple of that many
+    arrays comes back.
+    """
     raw = values.to_numpy(dtype=object)
     try:
         ids, distinct = pd.factorize(raw, use_na_sentinel=False)
@@ -297,7 +308,9 @@ def _per_distinct(values: pd.Series, judge: Callable[[Any], Any]) -> np.ndarray:
         judged = np.empty(len(distinct), dtype=object)
         for i, value in enumerate(distinct.tolist()):  # one by one: a judge may return tuples
             judged[i] = judge(value)
-        return judged[ids]
+        if parts == 1:
+            return judged[ids]
+        return tuple(_part(judged, k)[ids] for k in range(parts))
     cache: dict[Any, Any] = {}
     out = np.empty(len(raw), dtype=object)
     for i, value in enumerate(raw):
@@ -309,6 +322,12 @@ def _per_distinct(values: pd.Series, judge: Callable[[Any], Any]) -> np.ndarray:
         if hit is cache:
             hit = cache[value] = judge(value)
         out[i] = hit
+    return out if parts == 1 else tuple(_part(out, k) for k in range(parts))
+
+
+def _part(judged: np.ndarray, k: int) -> np.ndarray:
+    out = np.empty(len(judged), dtype=object)
+    out[:] = [t[k] for t in judged.tolist()]
     return out
 
 
@@ -352,13 +371,18 @@ def _group_pairs(values: np.ndarray, cap: int, label: str) -> np.ndarray:
     return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
 
 
-def _word_codes(text: str) -> list[str]:
-    """The Kölner Phonetik codes of the distinctive words of one name key."""
+def _word_codes(text: str, known: dict[str, str]) -> list[str]:
+    """The Kölner Phonetik codes of the distinctive words of one name key.
+
+    ``known`` caches the code of each word across names (names share their words).
+    """
     codes: list[str] = []
     for word in text.split()[:_MAX_WORDS_PER_NAME]:
         if len(word) < 2 or word in _STOPWORDS:
             continue
-        code = cologne_phonetic(word) if not word.isdigit() else word
+        code = known.get(word)
+        if code is None:
+            code = known[word] = cologne_phonetic(word) if not word.isdigit() else word
         if code and code not in codes:
             codes.append(code)
     return codes
@@ -372,7 +396,8 @@ def _name_words(nkey: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """
     n = len(nkey)
     name_ids, names = pd.factorize(nkey)
-    per_name = [_word_codes(text) for text in names.tolist()]
+    known: dict[str, str] = {}
+    per_name = [_word_codes(text, known) for text in names.tolist()]
     lengths = np.fromiter(map(len, per_name), dtype=np.int64, count=len(per_name))
     flat = np.array([c for codes in per_name for c in codes], dtype=object)
     if len(flat) == 0:

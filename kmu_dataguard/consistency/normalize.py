@@ -37,7 +37,8 @@ MAX_FIELD = 200
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss", "&": " und "})
 # After ä→ae, the three spellings of Müller differ only in ae/oe/ue vs a/o/u: fold them all.
-_DIGRAPHS = re.compile(r"(?<=[a-z])([aou])e|^([aou])e")
+# On folded text ([a-z0-9] words, single spaces): after a letter or at a word's start.
+_DIGRAPHS = re.compile(r"(?<![0-9])([aou])e")
 _SINGLE_LETTER_DOT = re.compile(r"\b([a-z])\.")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -258,11 +259,16 @@ def _text(value: Any) -> str:
 @lru_cache(maxsize=262144)
 def _fold_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower().translate(_UMLAUTS)
-    # Accents (é, ç, ł is left as is) go; the base letter stays.
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if not text.isascii():  # accents (é, ç; ł is left as is) go, the base letter stays
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
     text = _SINGLE_LETTER_DOT.sub(r"\1", text)  # e.K. → ek, G.m.b.H. → gmbh, S.A.R.L. → sarl
-    text = _NON_ALNUM.sub(" ", text)
-    return " ".join(_DIGRAPHS.sub(lambda m: m.group(1) or m.group(2), w) for w in text.split())
+    return _DIGRAPHS.sub(_first_group, _NON_ALNUM.sub(" ", text).strip())
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return match.group(1)
 
 
 def fold(value: Any) -> str:
@@ -272,7 +278,12 @@ def fold(value: Any) -> str:
 
 @lru_cache(maxsize=262144)
 def _name_key_text(text: str) -> str:
-    folded = _U_AND.sub("und", _fold_text(text))  # "GmbH u. Co. KG"
+    return name_key_of_folded(_fold_text(text))
+
+
+def name_key_of_folded(folded: str) -> str:
+    """:func:`name_key` of text already passed through :func:`fold`."""
+    folded = _U_AND.sub("und", folded)  # "GmbH u. Co. KG"
     stripped = _LEGAL_RE.sub(" ", folded)
     words = [
         _ABBREVIATIONS.get(w, w)
@@ -411,7 +422,12 @@ def name_conflict(a: str, b: str) -> str | None:
 
 @lru_cache(maxsize=262144)
 def _legal_form_text(text: str) -> str:
-    families = {_FORM_FAMILY.get(m, m) for m in _LEGAL_RE.findall(_fold_text(text))}
+    return legal_form_of_folded(_fold_text(text))
+
+
+def legal_form_of_folded(folded: str) -> str:
+    """:func:`legal_form` of text already passed through :func:`fold`."""
+    families = {_FORM_FAMILY.get(m, m) for m in _LEGAL_RE.findall(folded)}
     families.discard("und co")
     families.discard("und cie")
     for strongest in ("kgaa", "kg", "ohg"):  # "GmbH & Co. KG": the company is the KG
