@@ -12,6 +12,10 @@ into SQLite (and PostgreSQL); then, each in a fresh process whose wall time and 
     ``COMPLETE`` and ``unexpected_index_column_names=["customer_id"]``;
 (c) bench/perf_handwritten.py: numpy/pandas masks, the fast paths, ``find_duplicates``.
 
+Also: (a) on a 1 000-row table (the fixed start-up: interpreter, imports, GX context), from
+which the per-row figures without it are derived; and bench/perf_driving.py, which isolates
+how GX is driven (four plain expectations, every failing key, in one process).
+
 Every failing key of (a) is checked against the seeded defects (and (b) and (c) against (a)).
 Data files are cached in bench/out/ by row count.
 """
@@ -152,6 +156,37 @@ def verify(a: dict[str, Counter], truth: dict[str, Counter], others: dict[str, P
     return f"all {total:,} failing keys of (a) verified; " + "; ".join(notes)
 
 
+def startup_cost(rows: int) -> tuple[float, float]:
+    """Wall seconds and peak RSS of (a) on the first 1 000 rows: the fixed cost of a run."""
+    small = OUT / "customers_1000.csv"
+    source = OUT / f"customers_{rows}.csv"
+    if not small.exists():
+        dataset(rows)
+        with source.open(encoding="utf-8") as handle:
+            small.write_text("".join(next(handle) for _ in range(1001)), encoding="utf-8")
+    argv = [*DATAGUARD, "check", str(small), "--suite", "customers", "--key", "customer_id",
+            "--format", "json"]  # fmt: skip
+    runs = [run_child(argv) for _ in range(3)]
+    return min(r[0] for r in runs), min(r[1] for r in runs)
+
+
+def drive(csv_path: Path) -> dict:
+    """bench/perf_driving.py on one table, in a fresh process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(HERE / "perf_driving.py"), str(csv_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"perf_driving.py failed: {done.stderr[-2000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(
+        f"  driving GX, four plain expectations: (a) {result['a_s']:.2f} s, "
+        f"(b) {result['b_s']:.2f} s, (c) {result['c_s']:.2f} s", flush=True
+    )  # fmt: skip
+    return result
+
+
 def postgres_rows(rows_list: list[int], csv_of: dict[int, Path]) -> list[dict]:
     import pandas as pd
     import sqlalchemy as sa
@@ -208,7 +243,11 @@ def main() -> None:
     import_s, _, _ = run_child([sys.executable, "-c", "import great_expectations"])
     print(f"import great_expectations alone: {import_s:.2f} s (fresh process)\n")
 
+    startup = startup_cost(sizes[0])
+    print(f"(a) on 1 000 rows (start-up): {startup[0]:.1f} s, peak RSS {startup[1]:.0f} MiB\n")
+
     table = []
+    driving = []
     csv_of = {}
     for rows in sizes:
         print(f"N = {rows:,}", flush=True)
@@ -245,6 +284,7 @@ def main() -> None:
             raise SystemExit("SQLite source: failing keys differ from the CSV source")
         print(f"  {note}", flush=True)
         table.append((rows, a, b, c, size, s))
+        driving.append(drive(csv_path))
 
     print(f"\nmachine: {machine()}")
     print(f"`dataguard --help`: {help_s:.2f} s; `import great_expectations`: {import_s:.2f} s\n")
@@ -258,6 +298,33 @@ def main() -> None:
             f"| {rows:,} | {a[0]:.1f} | {b[0]:.1f} | {c[0]:.1f} | {a[0] / c[0]:.2f} | "
             f"{b[0] / a[0]:.1f} | {a[1]:.0f} | {size / 2**20:.0f} | {a[1] * 2**20 / size:.1f} | "
             f"{a[0] / rows * 1e6:.1f} | {s[0]:.1f} |"
+        )
+    print(
+        f"\nWithout the fixed start-up ((a) on 1 000 rows: {startup[0]:.1f} s, "
+        f"{startup[1]:.0f} MiB):\n"
+    )
+    print("| rows | (a) − start-up s | µs/row | (RSS − start-up RSS)/table |")
+    print("|---:|---:|---:|---:|")
+    marginal = []
+    for rows, a, _b, _c, size, _s in table:
+        per_row = (a[0] - startup[0]) / rows * 1e6
+        marginal.append(per_row)
+        growth = (a[1] - startup[1]) * 2**20 / size
+        print(f"| {rows:,} | {a[0] - startup[0]:.1f} | {per_row:.1f} | {growth:.2f} |")
+    whole = [a[0] / rows * 1e6 for rows, a, *_ in table]
+    print(
+        f"\nµs/row max/min: {max(whole) / min(whole):.2f} end to end, "
+        f"{max(marginal) / min(marginal):.2f} without the start-up (±30 % allows 1.86)"
+    )
+    print("\nHow GX is driven (bench/perf_driving.py: four plain expectations, every failing key,")
+    print("validation only, table in memory, best of 2):\n")
+    print("| rows | failing keys | (a) s | (b) COMPLETE s | (b) SUMMARY s | (c) s | b/a | a/c |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for d in driving:
+        print(
+            f"| {d['rows']:,} | {d['failing_keys']:,} | {d['a_s']:.2f} | {d['b_s']:.2f} | "
+            f"{d['b_summary_s']:.2f} | {d['c_s']:.2f} | {d['b_s'] / d['a_s']:.1f} | "
+            f"{d['a_s'] / d['c_s']:.2f} |"
         )
     if not args.no_postgres:
         print("\nPostgreSQL source (`dataguard check postgresql://... --table customers`):")
