@@ -2,9 +2,11 @@
 
 Base records come from ``kmu_dataguard.demo.world.make_customers`` (the demo's generator).
 Three things are widened so that a million rows look like a million different companies and
-not like 2 000 companies repeated: names (100 surnames x 40 trades x legal forms, from
-bench/dedup_data.py), addresses (postal codes uniform over the real ranges of 23 cities,
-~12 000 codes; ~3 900 street names; house numbers 1-249) and identifiers (VAT ID and IBAN
+not like 2 000 companies repeated: names (30 % "surname trade form" from 100 surnames x 40
+trades of bench/dedup_data.py, which recur as in real masters; 70 % carry a made-up brand word
+from ~30 M, so that distinct names grow with the rows as they do in real data), addresses
+(postal codes uniform over the real ranges of 23 cities, ~12 000 codes; ~3 900 street names;
+house numbers 1-249) and identifiers (VAT ID and IBAN
 derived from the row number, so no two records share one by chance; the IBAN keeps the bank
 of the BIC).
 
@@ -80,6 +82,13 @@ def _vat(n: int) -> str:
     return f"DE{body}{mod_11_10.calc_check_digit(body)}"
 
 
+def _brand(rng: random.Random) -> str:
+    """A made-up brand word ("Telomaru", "Bikusowe"): 3 or 4 syllables of 75."""
+    syllables = rng.choice((3, 4))
+    word = "".join(rng.choice("bdfgklmnprstvwz") + rng.choice("aeiou") for _ in range(syllables))
+    return word.capitalize()
+
+
 def _slug(text: str) -> str:
     table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
     return "".join(c for c in text.lower().translate(table) if c.isalnum())
@@ -93,7 +102,8 @@ def make_table(rows: int, *, seed: int = 7) -> tuple[pd.DataFrame, dict[str, lis
         surname, trade = rng.choice(SURNAMES), rng.choice(TRADES)
         # Postal codes uniformly over all ranges: as many records per code in Görlitz as in Berlin.
         city, low, high, _ = rng.choices(CITIES, cum_weights=_CITY_WEIGHTS)[0]
-        name = f"{surname} {trade} {rng.choice(_FORMS)}"
+        first = _brand(rng) if rng.random() < 0.7 else surname
+        name = f"{first} {trade} {rng.choice(_FORMS)}"
         base.update(
             customer_id=f"K{n + 1:07d}",
             name=name,
@@ -102,7 +112,7 @@ def make_table(rows: int, *, seed: int = 7) -> tuple[pd.DataFrame, dict[str, lis
             city=city,
             vat_id=_vat(n),
             iban=_iban(base["iban"][4:12], n),
-            email=f"rechnung@{_slug(surname)}-{_slug(trade)}-{n + 1}.de",
+            email=f"rechnung@{_slug(first)}-{_slug(trade)}-{n + 1}.de",
         )
         records.append(base)
     frame = pd.DataFrame.from_records(records)
