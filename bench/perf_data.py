@@ -29,7 +29,9 @@ duplicates (same name at the same address); the benchmark compares those with th
 
 from __future__ import annotations
 
+import json
 import random
+import sqlite3
 import sys
 from collections import Counter
 from pathlib import Path
@@ -199,3 +201,22 @@ def expected_failures(frame: pd.DataFrame, taken: dict[str, list[int]]) -> dict[
             "duplicate_partner", "duplicate_partner_source"
         ),
     }
+
+
+def write_dataset(rows: int, folder: Path) -> None:
+    """customers_N.csv, .sqlite, .truth.json and .size (bytes of the table read back as text)."""
+    frame, taken = make_table(rows)
+    truth = {k: list(v.elements()) for k, v in expected_failures(frame, taken).items()}
+    csv_path, db_path = folder / f"customers_{rows}.csv", folder / f"customers_{rows}.sqlite"
+    frame.to_csv(csv_path, index=False)
+    db_path.unlink(missing_ok=True)
+    with sqlite3.connect(db_path) as conn:
+        frame.to_sql("customers", conn, index=False, chunksize=50_000)
+    (folder / f"customers_{rows}.truth.json").write_text(json.dumps(truth))
+    del frame
+    back = pd.read_csv(csv_path, dtype=str, keep_default_na=False, na_values=[""])
+    (folder / f"customers_{rows}.size").write_text(str(int(back.memory_usage(deep=True).sum())))
+
+
+if __name__ == "__main__":
+    write_dataset(int(sys.argv[1]), Path(sys.argv[2]))
