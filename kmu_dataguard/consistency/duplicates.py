@@ -201,8 +201,6 @@ def find_duplicates(
     city_street = np.where(
         (cities != "") & (street_sound != ""), cities + "|" + street_sound.astype(object), ""
     )
-    # Postal and city-street blocks link a pair only through its address, and two given house
-    # numbers that differ are another address: those blocks pair records by house number.
     # Keys as integer ids of their distinct values (-1: empty), factorised once: blocks and
     # pair tests compare integers, not Python strings.
     ids = {
@@ -212,6 +210,9 @@ def find_duplicates(
         "domain": _ids(np.where(_freemail(domains), "", domains.astype(object))),
         "house": _ids(house),
     }
+    # Postal and city-street blocks link a pair only through its address, and two given house
+    # numbers that differ are another address: those blocks pair records by house number.
+    # (The same company links contacts at any address: the company blocks pair them.)
     for place, by_house in ((ids["postal"], True), (_ids(city_street), True)):
         blocks.append((*_block_ids(place, word_rows, word_ids, n_words), by_house))
     for place in (ids["company"], ids["domain"]):
