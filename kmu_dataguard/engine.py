@@ -21,6 +21,7 @@ import logging
 import math
 import os
 import warnings
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -264,6 +265,11 @@ def _validate_frame(
     if not expectations or frame is None:
         return {}
     frame = frame.reset_index(drop=True)
+    read = _columns_read(expectations.values(), list(frame.columns), key)
+    if read is not None and len(read) < len(frame.columns):
+        # GX copies the batch frame for each expectation's domain (null filter, row
+        # condition): on a wide export, a frame of only the columns read keeps that cheap.
+        frame = frame[read]
     if key is None:
         keys = np.arange(first_row, first_row + len(frame)).astype(str).astype(object)
     else:
@@ -365,9 +371,11 @@ def _validate_fetched(
 
     if not chunked and not whole:
         return {}
-    for_chunks = _fetched_columns(table, chunked, key)
-    # (An expectation naming no column that exists sees the whole table, as in memory.)
-    for_whole = (_fetched_columns(table, whole, key) or list(table.columns)) if whole else []
+    everything = list(table.columns)
+    for_chunks = _columns_read(chunked.values(), everything, key) if chunked else []
+    for_chunks = everything if for_chunks is None else for_chunks
+    for_whole = _columns_read(whole.values(), everything, key) if whole else []
+    for_whole = everything if for_whole is None else for_whole
     fetched = for_chunks + [c for c in for_whole if c not in for_chunks]
     collected = {c: TextColumn() for c in for_whole} if whole else {}
     merged: dict[str, _Tally] = {}
@@ -406,15 +414,19 @@ def _validate_fetched(
     return merged
 
 
-def _fetched_columns(table: SqlTable, expectations: dict[str, Any], key: str | None) -> list[str]:
-    """The key and every column the expectations read, in a stable order."""
-    if not expectations:
-        return []
-    needed: list[str] = [key] if key else []
-    for exp in expectations.values():
-        for column in _expectation_columns(exp):
+def _columns_read(
+    expectations: Iterable[Any], present: Sequence[str], key: str | None
+) -> list[str] | None:
+    """The key and every present column the expectations read, in a stable order; None when
+    one of them names no column (a table expectation, e.g. on the column set, sees them all)."""
+    needed: list[str] = [key] if key and key in present else []
+    for exp in expectations:
+        named = _expectation_columns(exp)
+        if not named:
+            return None
+        for column in named:
             # Absent optional columns stay absent, exactly as in an in-memory table.
-            if column not in needed and column in table.columns:
+            if column not in needed and column in present:
                 needed.append(column)
     return needed
 

@@ -36,3 +36,44 @@ def test_engine_fails_the_same_keys_as_gx_documented_path(path: Path) -> None:
         o.id: {None if k is None else k for k in o.failing_keys} for o in outcomes if o.failing_keys
     }
     assert ours == documented == expected
+
+
+def test_table_expectation_without_columns_still_sees_every_column(tmp_path: Path) -> None:
+    import json
+
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"id": ["1", "2", "2"], "name": ["a", None, "c"], "extra": ["x", "y", "z"]}
+    )
+    suite = tmp_path / "wide.json"
+    suite.write_text(
+        json.dumps(
+            {
+                "name": "wide",
+                "meta": {"entity": "customers"},
+                "expectations": [
+                    {
+                        "type": "expect_table_columns_to_match_set",
+                        "kwargs": {"column_set": ["id", "name", "extra"], "exact_match": True},
+                        "severity": "critical",
+                        "meta": {"id": "wide.columns"},
+                    },
+                    {
+                        "type": "expect_column_values_to_not_be_null",
+                        "kwargs": {"column": "name"},
+                        "severity": "critical",
+                        "meta": {"id": "wide.name"},
+                    },
+                ],
+            }
+        )
+    )
+    outcomes = {
+        o.id: o
+        for o in engine.validate_table(
+            Table(frame=frame, origin="test"), read_suite_file(suite), key="id"
+        )
+    }
+    assert outcomes["wide.columns"].success and outcomes["wide.columns"].error is None
+    assert outcomes["wide.name"].failing_keys == ["2"]
