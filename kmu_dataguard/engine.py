@@ -367,16 +367,21 @@ def _validate_fetched(
     from the same chunks (see :class:`~kmu_dataguard.sources.sql.TextColumn`) and validated
     after the last one, so the table is read a single time.
     """
+    from kmu_dataguard.consistency.partner_features import prebuilt_features
     from kmu_dataguard.sources.sql import TextColumn, iter_chunks
 
     if not chunked and not whole:
         return {}
     everything = list(table.columns)
+    streamed, partners = _partner_features(whole, everything)
+    rest = [e for i, e in whole.items() if i not in streamed]
     for_chunks = _columns_read(chunked.values(), everything, key) if chunked else []
     for_chunks = everything if for_chunks is None else for_chunks
-    for_whole = _columns_read(whole.values(), everything, key) if whole else []
+    for_whole = _columns_read(rest, everything, key) if whole else []
     for_whole = everything if for_whole is None else for_whole
     fetched = for_chunks + [c for c in for_whole if c not in for_chunks]
+    for features in partners.values():
+        fetched += [c for c in features.columns.used() if c in everything and c not in fetched]
     collected = {c: TextColumn() for c in for_whole} if whole else {}
     merged: dict[str, _Tally] = {}
     first_row = 1
@@ -389,6 +394,8 @@ def _validate_fetched(
     ):
         for column, values in collected.items():
             values.add(frame[column].to_numpy(dtype=object))
+        for features in partners.values():
+            features.add(frame)
         if chunked:
             part = frame[for_chunks] if for_chunks else frame
             for ident, tally in _validate_frame(
@@ -407,11 +414,40 @@ def _validate_fetched(
         import pandas as pd
 
         frame = pd.DataFrame(
-            {c: values.array() for c, values in collected.items()}, columns=for_whole, dtype=object
+            {c: values.array() for c, values in collected.items()},
+            columns=for_whole,
+            index=pd.RangeIndex(first_row - 1),
+            dtype=object,
         )
         collected.clear()
-        merged.update(_validate_frame(frame, name, table.origin, whole, key, keep=keep))
+        with prebuilt_features(partners):
+            merged.update(_validate_frame(frame, name, table.origin, whole, key, keep=keep))
     return merged
+
+
+_PARTNERS = "expect_table_rows_to_have_no_duplicate_partners"
+
+
+def _partner_features(whole: dict[str, Any], present: list[str]) -> tuple[set[str], dict[Any, Any]]:
+    """Duplicate-partner expectations whose features are built chunk by chunk as the rows
+    arrive, instead of collecting their raw columns for the whole table (~5x the memory).
+
+    Not with a row condition (GX must filter the rows first) nor when the key column is
+    missing (then the expectation itself reports it). Returns the ids of those expectations
+    and one :class:`PartnerFeatures` per set of columns (thresholds apply when linking).
+    """
+    from kmu_dataguard.consistency.duplicates import PartnerFeatures, partner_settings
+
+    streamed: set[str] = set()
+    built: dict[Any, Any] = {}
+    for ident, exp in whole.items():
+        if exp.expectation_type != _PARTNERS or getattr(exp, "row_condition", None):
+            continue
+        columns, _ = partner_settings(exp.dict())
+        if columns.key is None or columns.key in present:
+            streamed.add(ident)
+            built.setdefault(columns, PartnerFeatures(columns))
+    return streamed, built
 
 
 def _columns_read(

@@ -8,7 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kmu_dataguard.consistency.duplicates import find_duplicates
+from kmu_dataguard.consistency.duplicates import (
+    PartnerFeatures,
+    find_duplicates,
+    link_partners,
+    partner_columns,
+)
 from kmu_dataguard.consistency.evaluation import pairwise_scores
 from kmu_dataguard.consistency.normalize import (
     city_key,
@@ -472,6 +477,26 @@ def test_precision_and_recall_on_the_labelled_set_meet_the_targets() -> None:
     scores = pairwise_scores(clusters, frame["entity_id"].tolist())
     assert scores.precision >= 0.95, scores
     assert scores.recall >= 0.90, scores
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 7, 500])
+def test_features_fed_chunk_by_chunk_give_the_clusters_of_the_whole_table(
+    chunk_rows: int,
+) -> None:
+    # A database table is reduced chunk by chunk as it is fetched; duplicates that straddle
+    # chunk boundaries (ids, vocabularies, name words, hashes) must still be found.
+    frame = pd.read_csv(EVAL_CSV, dtype=str, keep_default_na=False)
+    frame = frame.sample(frac=1.0, random_state=7).reset_index(drop=True)  # partners apart
+    whole = find_duplicates(frame, key="partner_id")
+    features = PartnerFeatures(partner_columns(key="partner_id"))
+    for start in range(0, len(frame), chunk_rows):
+        features.add(frame.iloc[start : start + chunk_rows])
+    chunked = link_partners(features)
+    assert len(whole) > 50
+    assert [c.to_dict() for c in chunked] == [c.to_dict() for c in whole]
+    # The names shown to the steward are read back exactly.
+    rows = np.array(sorted(r for c in whole for r in c.rows))
+    assert features.names(rows).tolist() == frame["name"].iloc[rows].tolist()
 
 
 def test_pairwise_scores_count_pairs() -> None:

@@ -215,7 +215,10 @@ def test_duplicate_partners_in_database_read_their_columns(sql_database, tmp_pat
         origin=tmp_path / "dataguard.yml",
     )  # fmt: skip
     found = {}
-    for in_database in (True, False):
+    # In the database the features are built chunk by chunk as rows arrive (one row a chunk
+    # here: every partner in another chunk); in memory from the whole frame.
+    for in_database, chunk_rows in ((True, 1), (True, 100_000), (False, 100_000)):
+        monkeypatch.setattr(engine, "_CHUNK_ROWS", chunk_rows)
         table = read_check_table(cfg, cfg.checks["partners"], in_database=in_database)
         try:
             (outcome,) = engine.validate_table(table, read_suite_file(suite_file), key="id")
@@ -223,5 +226,13 @@ def test_duplicate_partners_in_database_read_their_columns(sql_database, tmp_pat
             if isinstance(table, SqlTable):
                 table.reader.dispose()
         assert outcome.error is None
-        found[in_database] = sorted(outcome.failing_keys)
-    assert found[True] == found[False] == ["P1", "P2", "P3"]
+        found[in_database, chunk_rows] = (
+            sorted(outcome.failing_keys),
+            sorted(outcome.failing_values),
+            outcome.meta.get("groups"),
+        )
+    assert found[True, 1] == found[True, 100_000] == found[False, 100_000]
+    keys, names, groups = found[True, 1]
+    assert keys == ["P1", "P2", "P3"]
+    assert names == ["Mueller Bau GmbH", "Müller Bau GmbH", "Schmidt Logistik AG"]
+    assert sorted(sorted(g["keys"]) for g in groups) == [["P1", "P2", "P3"]]

@@ -20,7 +20,7 @@ in C, on all cores).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,24 +28,25 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from kmu_dataguard.consistency.normalize import (
-    FREEMAIL_DOMAINS,
-    city_key,
-    fold,
-    legal_form_of_folded,
-    name_conflict,
-    name_key,
-    name_key_of_folded,
+from kmu_dataguard.consistency.normalize import name_conflict
+from kmu_dataguard.consistency.partner_features import (
+    PLACES,
+    PartnerColumns,
+    PartnerFeatures,
+    name_keys,
+    per_distinct,
 )
 from kmu_dataguard.consistency.phonetics import cologne_phonetic
-from kmu_dataguard.consistency.vector_keys import (
-    email_keys,
-    identifier_keys,
-    postal_keys,
-    street_keys,
-)
 
-__all__ = ["DuplicateCluster", "PairEvidence", "find_duplicates"]
+__all__ = [
+    "DuplicateCluster",
+    "PairEvidence",
+    "PartnerFeatures",
+    "find_duplicates",
+    "link_partners",
+    "partner_columns",
+    "partner_settings",
+]
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +59,6 @@ _LABELS = {
     "gln": "GLN",
     "email": "e-mail",
 }
-# Words that say nothing about who a partner is; they make no blocks.
-_STOPWORDS = frozenset({"und", "der", "die", "das", "den", "von", "vom", "fur", "the", "of", "and"})
-_MAX_WORDS_PER_NAME = 6
 
 
 @dataclass(frozen=True)
@@ -135,282 +133,201 @@ def find_duplicates(
 
     Pass a dict as ``stats`` to learn the work done: ``candidate_pairs`` (pairs scored),
     ``blocks_skipped`` and ``linked_pairs``.
+
+    The frame is reduced slice by slice (:class:`PartnerFeatures`); a table too large for
+    memory can be fed to :class:`PartnerFeatures` chunk by chunk and linked with
+    :func:`link_partners`.
     """
+    columns = partner_columns(
+        key=key,
+        name=name,
+        street=street,
+        postal_code=postal_code,
+        city=city,
+        country=country,
+        company=company,
+        identifiers=identifiers,
+    )
+    return link_partners(
+        PartnerFeatures.of(columns, frame),
+        threshold=threshold,
+        email_name_threshold=email_name_threshold,
+        max_block_size=max_block_size,
+        max_identifier_group=max_identifier_group,
+        stats=stats,
+    )
+
+
+def partner_columns(
+    *,
+    key: str | None,
+    name: str | Sequence[str] = "name",
+    street: str | None = "street",
+    postal_code: str | None = "postal_code",
+    city: str | None = "city",
+    country: str | None = "country",
+    company: str | None = None,
+    identifiers: Sequence[str] = DEFAULT_IDENTIFIERS,
+) -> PartnerColumns:
+    """:class:`PartnerColumns` from :func:`find_duplicates`' arguments."""
+    return PartnerColumns(
+        key=key,
+        name=(name,) if isinstance(name, str) else tuple(name),
+        street=street,
+        postal_code=postal_code,
+        city=city,
+        country=country,
+        company=company,
+        identifiers=tuple(identifiers),
+    )
+
+
+def partner_settings(kwargs: Mapping[str, Any]) -> tuple[PartnerColumns, float]:
+    """The columns and threshold of ``expect_table_rows_to_have_no_duplicate_partners`` from
+    its keyword arguments (``key_column``, ``name_columns``, …; absent ones take defaults)."""
+
+    def text(name: str, default: str | None) -> str | None:
+        value = kwargs.get(name, default)
+        return None if value is None else str(value)
+
+    names = kwargs.get("name_columns") or ["name"]
+    identifiers = kwargs.get("identifier_columns")
+    columns = partner_columns(
+        key=text("key_column", None),
+        name=[names] if isinstance(names, str) else [str(n) for n in names],
+        street=text("street_column", "street"),
+        postal_code=text("postal_code_column", "postal_code"),
+        city=text("city_column", "city"),
+        country=text("country_column", "country"),
+        company=text("company_column", None),
+        identifiers=DEFAULT_IDENTIFIERS if identifiers is None else tuple(identifiers),
+    )
+    return columns, float(kwargs.get("threshold") or 0.88)
+
+
+def link_partners(
+    features: PartnerFeatures,
+    *,
+    threshold: float = 0.88,
+    email_name_threshold: float = 0.75,
+    max_block_size: int = 1000,
+    max_identifier_group: int = 20,
+    stats: dict[str, int] | None = None,
+) -> list[DuplicateCluster]:
+    """The duplicate clusters of the records in ``features`` (see :func:`find_duplicates`)."""
     stats = {} if stats is None else stats
     stats.update(candidate_pairs=0, blocks_skipped=0, linked_pairs=0)
-    if key is not None and key not in frame.columns:
-        present = ", ".join(map(str, frame.columns)) or "none"
-        raise ValueError(f"key column {key!r} not in the table (columns present: {present})")
-    n = len(frame)
+    n = features.rows
     if n < 2:
         return []
-    frame = frame.reset_index(drop=True)
-    keys = _keys(frame, key)
-
-    def column(name: str | None) -> pd.Series | None:
-        return frame[name] if name is not None and name in frame.columns else None
-
-    names = _joined(frame, [name] if isinstance(name, str) else list(name))
-    nkey, forms = _per_distinct(names, _name_and_form, parts=2)
-    countries = column(country)
-    if column(postal_code) is None:
-        postal = np.full(n, "", dtype=object)
-    else:
-        postal = postal_keys(
-            column(postal_code), None if countries is None else countries.to_numpy(dtype=object)
-        )
-    cities = _per_distinct(column(city), city_key) if column(city) is not None else _empty(n)
-    nkey = _without_own_city(nkey, cities)
-    streets = column(street)
-    if streets is not None:
-        street_name, house = street_keys(streets.to_numpy(dtype=object))
-    else:
-        street_name, house = _empty(n), _empty(n)
-    companies = (
-        _per_distinct(column(company), name_key) if column(company) is not None else _empty(n)
-    )
+    key_of = features.key_of()
 
     edges: list[tuple[float, int, int, str]] = []
     email_pairs: list[np.ndarray] = []
-    domains = _empty(n)
-    emails = _empty(n)
-    for ident in identifiers:
-        values = column(ident)
-        if values is None:
-            continue
+    for ident, hashes in features.identifier_hashes():
         label = _LABELS.get(ident, ident)
         if "mail" in ident.lower():
-            mails = email_keys(values)
-            doms = np.array(
-                [m.rpartition("@")[2] if m else "" for m in mails.tolist()], dtype=object
-            )
-            domains = np.where(domains == "", doms, domains)
-            emails = np.where(emails == "", np.where(mails == None, "", mails), emails)  # noqa: E711
-            email_pairs.append(_group_pairs(mails, max_identifier_group, label))
+            email_pairs.append(_group_pairs(hashes, max_identifier_group, label, key_of))
             continue
-        normal = identifier_keys(values)
-        for _value, rows in _groups(normal, max_identifier_group, label):
+        for rows in _groups(hashes, max_identifier_group, label, key_of):
             edges.extend((1.0, int(rows[0]), int(r), f"same {label}") for r in rows[1:])
 
     # ---- candidate pairs from blocks
-    word_rows, word_ids, n_words = _name_words(nkey)
-    blocks: list[tuple[np.ndarray, np.ndarray, int]] = []
+    # Keys as integer ids of their distinct values (-1: empty): blocks and pair tests compare
+    # integers, not Python strings.
+    ids = {place: features.place_ids(place) for place in PLACES}
+    ids["domain"] = _hash_ids(features.domain_hashes())  # free-mail domains have none
+    word_rows, word_ids, n_words = features.name_words()
     # A city alone is too coarse a block (thousands of partners in Berlin); a city joins only
     # records on the same street, which is what the city rule below asks for anyway.
-    street_sound = _per_distinct(pd.Series(street_name), cologne_phonetic)
-    city_street = np.where(
-        (cities != "") & (street_sound != ""), cities + "|" + street_sound.astype(object), ""
-    )
-    # Keys as integer ids of their distinct values (-1: empty), factorised once: blocks and
-    # pair tests compare integers, not Python strings.
-    ids = {
-        "postal": _ids(postal),
-        "city": _ids(cities),
-        "company": _ids(companies),
-        "domain": _ids(np.where(_freemail(domains), "", domains.astype(object))),
-        "house": _ids(house),
-    }
+    city_street = _city_street(ids["city"], ids["street"], features.vocab["street"].values())
     # Postal and city-street blocks link a pair only through its address, and two given house
     # numbers that differ are another address: those blocks pair records by house number.
     # (The same company links contacts at any address: the company blocks pair them.)
-    for place, by_house in ((ids["postal"], True), (_ids(city_street), True)):
-        blocks.append((*_block_ids(place, word_rows, word_ids, n_words), by_house))
-    for place in (ids["company"], ids["domain"]):
-        blocks.append((*_block_ids(place, word_rows, word_ids, n_words), False))
-    candidates = _pairs_from_blocks(
-        blocks, n, max_block_size, stats, np.where(street_name != "", ids["house"], -1)
+    places = [(ids["postal"], True), (city_street, True)]
+    places += [(ids["company"], False), (ids["domain"], False)]
+    # Built one kind at a time as the pairs are taken (a generator): they take the memory.
+    blocks = (
+        (*_block_ids(place, word_rows, word_ids, n_words), by_house) for place, by_house in places
     )
+    candidates = _pairs_from_blocks(
+        blocks, n, max_block_size, stats, np.where(ids["street"] >= 0, ids["house"], -1)
+    )
+    del word_rows, word_ids, city_street, places
     same_email_pairs = (
         _unique(np.concatenate(email_pairs)) if email_pairs else np.empty(0, dtype=np.int64)
     )
     codes = _union_sorted(candidates, same_email_pairs)
-    left, right = (codes // n).astype(np.intp), (codes % n).astype(np.intp)
     stats["candidate_pairs"] = len(codes)
-    edges.extend(
-        _fuzzy_edges(
-            left,
-            right,
-            same_email=_sorted_isin(codes, same_email_pairs),
-            ids=ids,
-            nkey=nkey,
-            postal=postal,
-            cities=cities,
-            street_name=street_name,
-            house=house,
-            companies=companies,
-            forms=forms,
-            domains=domains,
-            emails=emails,
-            threshold=threshold,
-            email_name_threshold=email_name_threshold,
-        )
+    left, right = (codes // n).astype(np.intp), (codes % n).astype(np.intp)
+    # Score on the candidate records only: their names are keyed again here, so the features
+    # need not hold a name key per record.
+    rows = _unique(np.concatenate([left, right]))
+    local = {place: values[rows] for place, values in ids.items()}
+    text = {place: features.vocab[place].values()[local[place]] for place in PLACES}
+    text["domain"] = features.domains(rows)
+    nkey, forms = name_keys(pd.Series(features.names(rows), dtype=object), text["city"])
+    scored = _fuzzy_edges(
+        np.searchsorted(rows, left),
+        np.searchsorted(rows, right),
+        same_email=_sorted_isin(codes, same_email_pairs),
+        ids=local,
+        nkey=nkey,
+        postal=text["postal"],
+        cities=text["city"],
+        street_name=text["street"],
+        house=text["house"],
+        companies=text["company"],
+        forms=forms,
+        domains=text["domain"],
+        threshold=threshold,
+        email_name_threshold=email_name_threshold,
     )
+    edges.extend((score, int(rows[a]), int(rows[b]), why) for score, a, b, why in scored)
     stats["linked_pairs"] = len(edges)
-    return _clusters(edges, keys)
+    return _clusters(edges, key_of)
 
 
-# --------------------------------------------------------------------------- inputs
+# --------------------------------------------------------------------------- blocking
 
 
-def _keys(frame: pd.DataFrame, key: str | None) -> list[str]:
-    if key is None:
-        return [str(i + 1) for i in range(len(frame))]
-    return [
-        f"row {i + 1}" if v is None or (isinstance(v, float) and v != v) else str(v)
-        for i, v in enumerate(frame[key].tolist())
-    ]
-
-
-def _empty(n: int) -> np.ndarray:
-    return np.full(n, "", dtype=object)
-
-
-def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    present = [c for c in columns if c in frame.columns]
-    if not present:
-        return pd.Series([None] * len(frame), dtype=object)
-    if len(present) == 1:
-        return frame[present[0]]
-    parts = [frame[c].astype(object).where(frame[c].notna(), "").astype(str) for c in present]
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined + " " + part
-    return joined
-
-
-def _without_own_city(nkey: np.ndarray, cities: np.ndarray) -> np.ndarray:
-    """ "Müller Bau GmbH Dresden" in Dresden is "Müller Bau": a trailing own city name goes."""
-    out = nkey.copy()
-    for i in np.flatnonzero(cities != "").tolist():
-        name, place = nkey[i], cities[i]
-        if name.endswith(" " + place):
-            out[i] = name[: -len(place) - 1]
-    return out
-
-
-def _name_and_form(value: Any) -> tuple[str, str]:
-    """Name key and legal-form family of one name, folded once for both."""
-    folded = fold(value)
-    return name_key_of_folded(folded), legal_form_of_folded(folded)
-
-
-def _per_distinct(values: pd.Series, judge: Callable[[Any], Any], parts: int = 1) -> Any:
-    """``judge`` of each value, computed once per distinct value (master data repeats).
-
-    With ``parts`` > 1 the judge returns that many results per value, and a tuple of that many
-    arrays comes back.
-    """
-    raw = values.to_numpy(dtype=object)
-    try:
-        ids, distinct = pd.factorize(raw, use_na_sentinel=False)
-    except TypeError:  # unhashable cells (lists from JSON): the loop below judges their text
-        pass
-    else:
-        judged = np.empty(len(distinct), dtype=object)
-        for i, value in enumerate(distinct.tolist()):  # one by one: a judge may return tuples
-            judged[i] = judge(value)
-        if parts == 1:
-            return judged[ids]
-        return tuple(_part(judged, k)[ids] for k in range(parts))
-    cache: dict[Any, Any] = {}
-    out = np.empty(len(raw), dtype=object)
-    for i, value in enumerate(raw):
-        try:
-            hit = cache.get(value, cache)
-        except TypeError:  # unhashable cell (a list from JSON): judged by its text
-            value = str(value)
-            hit = cache.get(value, cache)
-        if hit is cache:
-            hit = cache[value] = judge(value)
-        out[i] = hit
-    return out if parts == 1 else tuple(_part(out, k) for k in range(parts))
-
-
-def _part(judged: np.ndarray, k: int) -> np.ndarray:
-    out = np.empty(len(judged), dtype=object)
-    out[:] = [t[k] for t in judged.tolist()]
-    return out
-
-
-def _groups(values: np.ndarray, cap: int, label: str) -> list[tuple[str, np.ndarray]]:
-    """(value, rows) of each value shared by 2..cap records, in order of first appearance."""
-    ids, distinct = pd.factorize(np.asarray(values, dtype=object))
-    known = ids >= 0
-    if not known.any():
+def _groups(
+    hashes: np.ndarray, cap: int, label: str, key_of: Callable[[int], str]
+) -> list[np.ndarray]:
+    """Rows (ascending) of each value shared by 2..cap records, from the (n, 2) hashes of
+    the values ((0, 0): none)."""
+    ids = _hash_ids(hashes)
+    given = np.flatnonzero(ids >= 0)
+    if len(given) < 2:
         return []
-    sizes = np.bincount(ids[known], minlength=len(distinct))
-    row_size = np.where(known, sizes[np.maximum(ids, 0)], 0)
-    too_big = row_size > cap
-    if too_big.any():
-        log.warning(
-            "%d %s value(s) shared by more than %d records ignored as placeholders, e.g. %s",
-            int((sizes > cap).sum()),
-            label,
-            cap,
-            distinct[ids[np.argmax(too_big)]],
-        )
-    rows = np.flatnonzero((row_size >= 2) & ~too_big)
-    if len(rows) == 0:
-        return []
-    rows = rows[np.argsort(ids[rows], kind="stable")]
+    rows = given[np.argsort(ids[given], kind="stable")]  # stable: ascending per value
     group = ids[rows]
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    return [
-        (str(distinct[group[start]]), part)
-        for start, part in zip(starts.tolist(), np.split(rows, starts[1:]), strict=True)
-    ]
+    lengths = np.diff(np.r_[starts, len(rows)])
+    too_big = lengths > cap
+    if too_big.any():
+        log.warning(
+            "%d %s value(s) shared by more than %d records ignored as placeholders, e.g. the"
+            " one of record %s",
+            int(too_big.sum()),
+            label,
+            cap,
+            key_of(int(rows[starts[np.argmax(too_big)]])),
+        )
+    keep = (lengths >= 2) & ~too_big
+    return [rows[s : s + k] for s, k in zip(starts[keep], lengths[keep], strict=True)]
 
 
-def _group_pairs(values: np.ndarray, cap: int, label: str) -> np.ndarray:
+def _group_pairs(
+    hashes: np.ndarray, cap: int, label: str, key_of: Callable[[int], str]
+) -> np.ndarray:
     """Pair codes ``i * n + j`` (i < j) of all records sharing a value."""
-    n = len(values)
+    n = len(hashes)
     out = []
-    for _, rows in _groups(values, cap, label):
-        rows = np.sort(rows)
+    for rows in _groups(hashes, cap, label, key_of):
         a, b = np.triu_indices(len(rows), 1)
         out.append(rows[a].astype(np.int64) * n + rows[b])
     return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
-
-
-def _word_codes(text: str, known: dict[str, str]) -> list[str]:
-    """The Kölner Phonetik codes of the distinctive words of one name key.
-
-    ``known`` caches the code of each word across names (names share their words).
-    """
-    codes: list[str] = []
-    for word in text.split()[:_MAX_WORDS_PER_NAME]:
-        if len(word) < 2 or word in _STOPWORDS:
-            continue
-        code = known.get(word)
-        if code is None:
-            code = known[word] = cologne_phonetic(word) if not word.isdigit() else word
-        if code and code not in codes:
-            codes.append(code)
-    return codes
-
-
-def _name_words(nkey: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """(row, word id) of each phonetic name word code, and the number of distinct codes.
-
-    Computed once per distinct name; ids stand for the code strings so that blocks are
-    integers, not formatted labels.
-    """
-    n = len(nkey)
-    name_ids, names = pd.factorize(nkey)
-    known: dict[str, str] = {}
-    per_name = [_word_codes(text, known) for text in names.tolist()]
-    lengths = np.fromiter(map(len, per_name), dtype=np.int64, count=len(per_name))
-    flat = np.array([c for codes in per_name for c in codes], dtype=object)
-    if len(flat) == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty, 0
-    flat_ids, distinct = pd.factorize(flat)
-    starts = np.cumsum(lengths) - lengths
-    row_lengths = lengths[name_ids]
-    rows = np.repeat(np.arange(n, dtype=np.int64), row_lengths)
-    within = np.arange(len(rows)) - np.repeat(np.cumsum(row_lengths) - row_lengths, row_lengths)
-    at = np.repeat(starts[name_ids], row_lengths) + within
-    return rows, flat_ids[at].astype(np.int64), len(distinct)
 
 
 def _ids(values: np.ndarray) -> np.ndarray:
@@ -422,20 +339,36 @@ def _ids(values: np.ndarray) -> np.ndarray:
 
 def _block_ids(
     place: np.ndarray, word_rows: np.ndarray, word_ids: np.ndarray, n_words: int
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """(rows, block labels, label count): a block is a place id and a phonetic name word."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, block labels): a block is a place id and a phonetic name word."""
     keep = place[word_rows] >= 0
     rows = word_rows[keep]
-    labels = place[rows] * max(n_words, 1) + word_ids[keep]
-    return rows, labels, (int(place.max(initial=-1)) + 1) * max(n_words, 1)
+    return rows, place[rows] * max(n_words, 1) + word_ids[keep]
 
 
-def _freemail(domains: np.ndarray) -> np.ndarray:
-    return pd.Series(domains, dtype=object).isin(FREEMAIL_DOMAINS).to_numpy(dtype=bool)
+def _hash_ids(hashes: np.ndarray) -> np.ndarray:
+    """Integer id of each row's value from its (n, 2) hashes, -1 where it has none (0, 0)."""
+    out = np.full(len(hashes), -1, dtype=np.int64)
+    given = np.flatnonzero((hashes != 0).any(axis=1))
+    if len(given):
+        hashed = hashes[given]
+        order = np.lexsort((hashed[:, 1], hashed[:, 0]))
+        hashed = hashed[order]
+        out[given[order]] = np.cumsum(np.r_[False, (hashed[1:] != hashed[:-1]).any(axis=1)])
+    return out
+
+
+def _city_street(city: np.ndarray, street: np.ndarray, streets: np.ndarray) -> np.ndarray:
+    """Id of each record's city and street sound (Kölner Phonetik), -1 if either is empty."""
+    sound = _ids(per_distinct(pd.Series(streets, dtype=object), cologne_phonetic))[street]
+    both = (city >= 0) & (sound >= 0)
+    out = np.full(len(city), -1, dtype=np.int64)
+    out[both] = pd.factorize(city[both] * (int(sound.max(initial=0)) + 1) + sound[both])[0]
+    return out
 
 
 def _pairs_from_blocks(
-    blocks: list[tuple[np.ndarray, np.ndarray, int, bool]],
+    blocks: Iterable[tuple[np.ndarray, np.ndarray, bool]],
     n: int,
     max_block_size: int,
     stats: dict[str, int],
@@ -445,33 +378,33 @@ def _pairs_from_blocks(
 
     In blocks marked ``by_house``, two records whose house numbers are both given and differ
     are no pair: they cannot share an address, so no rule could link them. This keeps the
-    pairs from growing with the square of the records per postal code.
+    pairs from growing with the square of the records per postal code. One kind of block at a
+    time: the block entries, not the pairs, are what takes memory.
     """
-    if not blocks or not any(len(b[0]) for b in blocks):
-        return np.empty(0, dtype=np.int64)
-    rows = np.concatenate([b[0] for b in blocks]).astype(np.int64)
-    offsets = np.cumsum([0] + [b[2] for b in blocks[:-1]])
-    labels = np.concatenate([b[1] + offset for b, offset in zip(blocks, offsets, strict=True)])
-    split = np.concatenate([np.full(len(b[0]), b[3], dtype=bool) for b in blocks])
-    block, size = _codes(labels)
-    big = size > max_block_size
-    stats["blocks_skipped"] = int(big.sum())
-    if big.any():
+    parts = [np.empty(0, dtype=np.int64)]
+    skipped = 0
+    houses = int(house.max(initial=-1)) + 2
+    for rows, labels, by_house in blocks:
+        if len(rows) == 0:
+            continue
+        block, size = _codes(labels)
+        big = size > max_block_size
+        skipped += int(big.sum())
+        keep = (size[block] >= 2) & ~big[block]
+        rows, block = rows[keep].astype(np.int64), block[keep].astype(np.int64)
+        hid = house[rows] if by_house else np.full(len(rows), -1, dtype=np.int64)
+        # A record without a house number may be at any house: it pairs with its whole block.
+        wild = (hid < 0) if by_house else np.zeros(len(rows), dtype=bool)
+        group = block * houses + hid + 1
+        parts.append(_pairs_in_groups(rows[~wild], group[~wild], n))
+        parts.append(_pairs_with_block(np.flatnonzero(wild), rows, block, n))
+    stats["blocks_skipped"] = skipped
+    if skipped:
         log.warning(
             "%d block(s) of more than %d records skipped (a very common name word in one place)",
-            int(big.sum()),
+            skipped,
             max_block_size,
         )
-    keep = (size[block] >= 2) & ~big[block]
-    rows, block, split = rows[keep], block[keep], split[keep]
-    hid = np.where(split, house[rows], -1)
-    wild = split & (hid < 0)
-    # A record without a house number may be at any house: it pairs with its whole block.
-    group = block * (int(house.max(initial=-1)) + 2) + hid + 1
-    parts = [
-        _pairs_in_groups(rows[~wild], group[~wild], n),
-        _pairs_with_block(np.flatnonzero(wild), rows, block, n),
-    ]
     return _unique(np.concatenate(parts))
 
 
@@ -555,7 +488,6 @@ def _fuzzy_edges(
     companies: np.ndarray,
     forms: np.ndarray,
     domains: np.ndarray,
-    emails: np.ndarray,
     threshold: float,
     email_name_threshold: float,
 ) -> list[tuple[float, int, int, str]]:
@@ -664,7 +596,9 @@ def name_similarity(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
 # --------------------------------------------------------------------------- clustering
 
 
-def _clusters(edges: list[tuple[float, int, int, str]], keys: list[str]) -> list[DuplicateCluster]:
+def _clusters(
+    edges: list[tuple[float, int, int, str]], key_of: Callable[[int], str]
+) -> list[DuplicateCluster]:
     """Union-find over the pairs, strongest first; each cluster keeps its spanning links."""
     parent: dict[int, int] = {}
 
@@ -699,11 +633,11 @@ def _clusters(edges: list[tuple[float, int, int, str]], keys: list[str]) -> list
                 reasons.append(reason)
         clusters.append(
             DuplicateCluster(
-                keys=[keys[r] for r in rows],
+                keys=[key_of(r) for r in rows],
                 rows=rows,
                 score=min(e[0] for e in spanning),
                 reasons=reasons[:5],
-                pairs=[PairEvidence(keys[a], keys[b], s, r) for s, a, b, r in spanning],
+                pairs=[PairEvidence(key_of(a), key_of(b), s, r) for s, a, b, r in spanning],
             )
         )
     return sorted(clusters, key=lambda c: c.rows[0])

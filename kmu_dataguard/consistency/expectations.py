@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy as np
 from great_expectations.core.metric_domain_types import MetricDomainTypes
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import BatchExpectation
@@ -27,7 +28,13 @@ from great_expectations.render.renderer_configuration import (
     RendererValueType,
 )
 
-from kmu_dataguard.consistency.duplicates import DEFAULT_IDENTIFIERS, find_duplicates
+from kmu_dataguard.consistency.duplicates import (
+    DEFAULT_IDENTIFIERS,
+    PartnerFeatures,
+    link_partners,
+    partner_settings,
+)
+from kmu_dataguard.consistency.partner_features import prebuilt_for
 
 __all__ = ["ExpectTableRowsToHaveNoDuplicatePartners", "TableKmuDuplicatePartners"]
 
@@ -64,33 +71,19 @@ class TableKmuDuplicatePartners(TableMetricProvider):
         frame, _, _ = execution_engine.get_compute_domain(
             metric_domain_kwargs, domain_type=MetricDomainTypes.TABLE
         )
-        frame = frame.reset_index(drop=True)
-        kw = metric_value_kwargs
-
-        def text(name: str, default: str | None) -> str | None:
-            value = kw.get(name, default)
-            return None if value is None else str(value)
-
-        names = kw.get("name_columns") or ["name"]
-        identifiers = kw.get("identifier_columns")
-        clusters = find_duplicates(
-            frame,
-            key=text("key_column", None),
-            name=[names] if isinstance(names, str) else [str(n) for n in names],
-            street=text("street_column", "street"),
-            postal_code=text("postal_code_column", "postal_code"),
-            city=text("city_column", "city"),
-            country=text("country_column", "country"),
-            company=text("company_column", None),
-            identifiers=DEFAULT_IDENTIFIERS if identifiers is None else tuple(identifiers),
-            threshold=float(kw.get("threshold") or 0.88),
-        )
-        name_column = names if isinstance(names, str) else (names[0] if names else "name")
-        shown = frame[name_column] if name_column in frame.columns else None
+        columns, threshold = partner_settings(metric_value_kwargs)
+        # A database table: the engine built the features while fetching it, and the frame
+        # holds only the key (a row condition filters rows, so then the frame decides).
+        features = None
+        if not metric_domain_kwargs.get("row_condition"):
+            features = prebuilt_for(columns, len(frame))
+        if features is None:
+            features = PartnerFeatures.of(columns, frame)
+        clusters = link_partners(features, threshold=threshold)
         return {
             "rows": len(frame),
             "clusters": [c.to_dict() for c in clusters],
-            "names": [[None if shown is None else shown.iat[r] for r in c.rows] for c in clusters],
+            "names": [features.names(np.array(c.rows)).tolist() for c in clusters],
         }
 
 
