@@ -223,31 +223,38 @@ def _validate_batch(batch: Any, suite: Any, fmt: dict[str, Any]) -> Any:
     from great_expectations.validator.validator import calc_validation_statistics
 
     validator = _context().get_validator(batch=batch)
-    configs = validator.process_expectations_for_validation(suite.expectation_configurations)
-    results = validator.graph_validate(
-        configurations=configs, runtime_configuration={"result_format": dict(fmt)}
-    )
-    stats = calc_validation_statistics(results)
-    return ExpectationSuiteValidationResult(
-        results=results,
-        success=stats.success,
-        suite_name=suite.name,
-        statistics={
-            "evaluated_expectations": stats.evaluated_expectations,
-            "successful_expectations": stats.successful_expectations,
-            "unsuccessful_expectations": stats.unsuccessful_expectations,
-            "success_percent": stats.success_percent,
-        },
-        meta={
-            "great_expectations_version": gx.__version__,
-            "batch_spec": convert_to_json_serializable(validator.active_batch_spec),
-            "batch_markers": validator.active_batch_markers,
-            "active_batch_definition": convert_to_json_serializable(
-                validator.active_batch_definition
-            ),
-        },
-        batch_id=validator.active_batch_id,
-    )
+    try:
+        configs = validator.process_expectations_for_validation(suite.expectation_configurations)
+        results = validator.graph_validate(
+            configurations=configs, runtime_configuration={"result_format": dict(fmt)}
+        )
+        stats = calc_validation_statistics(results)
+        return ExpectationSuiteValidationResult(
+            results=results,
+            success=stats.success,
+            suite_name=suite.name,
+            statistics={
+                "evaluated_expectations": stats.evaluated_expectations,
+                "successful_expectations": stats.successful_expectations,
+                "unsuccessful_expectations": stats.unsuccessful_expectations,
+                "success_percent": stats.success_percent,
+            },
+            meta={
+                "great_expectations_version": gx.__version__,
+                "batch_spec": convert_to_json_serializable(validator.active_batch_spec),
+                "batch_markers": validator.active_batch_markers,
+                "active_batch_definition": convert_to_json_serializable(
+                    validator.active_batch_definition
+                ),
+            },
+            batch_id=validator.active_batch_id,
+        )
+    finally:
+        # The execution engine keeps the batch and its data (the whole frame, or a chunk)
+        # until the next batch replaces them: let them go once this one is validated.
+        manager = validator.execution_engine.batch_manager
+        manager.batch_data_cache.clear()
+        manager.reset_batch_cache()
 
 
 def _validate_frame(
@@ -289,7 +296,7 @@ def _validate_frame(
         positions = list(details.get("unexpected_index_list") or [])
         tally = _tally(result)
         tally.keys = _keys_at(keys, positions)
-        tally.values = [_text(v) for v in list(details.get("unexpected_list") or [])]
+        tally.values = [_detached(_text(v)) for v in list(details.get("unexpected_list") or [])]
         tally.groups = _groups(details, keys)
         tallies[result.expectation_config.meta.get(_META_ID)] = tally
     return tallies
@@ -685,7 +692,7 @@ def _keys_at(keys: Any, positions: list[Any]) -> list[str | None]:
     if not positions:
         return []
     picked = keys[np.asarray(positions, dtype=np.intp)]
-    return [None if k is None else str(k) for k in picked.tolist()]
+    return [None if k is None else _detached(str(k)) for k in picked.tolist()]
 
 
 def _error_outcome(exp: ExpectationSpec, message: str) -> ExpectationOutcome:
@@ -719,6 +726,19 @@ def _text(value: Any) -> str | None:
     if isinstance(value, tuple | list):
         return " | ".join("" if v is None else str(v) for v in value)
     return str(value)
+
+
+def _detached(text: str | None) -> str | None:
+    """A copy of ``text`` that does not share memory with the chunk it came from.
+
+    A failing key kept from each chunk is a small string inside the allocator's pools of that
+    chunk's strings; kept as is, the few failing ones hold nearly all of the chunk's memory
+    (measured: +230 MiB at 1 M rows). A copy made while the chunk is alive is placed with the
+    other kept values, and the chunk's memory goes back when it is dropped.
+    """
+    if text is None:
+        return None
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
 
 
 def _plain(value: Any) -> Any:
