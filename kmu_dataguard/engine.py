@@ -533,7 +533,22 @@ def _validate_sql(
         kwargs=table.engine_kwargs,
     )
     try:
-        asset = datasource.add_query_asset("check", query=table.query)
+        if table.table is not None:
+            # A table asset: GX reads its columns from the catalogue. For a query asset it
+            # executes the whole query to learn them, and a client-side cursor (psycopg2,
+            # PyMySQL) first receives every row (+420 MiB for a million customers).
+            # Spelt as the database spells it (resolved by the reader) and always quoted: GX
+            # leaves an unquoted name as it is, and "Kunden 2024-Q1" would be a syntax error.
+            from sqlalchemy.sql import quoted_name
+
+            schema, name = table.table
+            asset = datasource.add_table_asset(
+                "check",
+                table_name=quoted_name(name, quote=True),
+                schema_name=None if schema is None else quoted_name(schema, quote=True),
+            )
+        else:
+            asset = datasource.add_query_asset("check", query=table.query)
         batch = asset.add_batch_definition_whole_table("all").get_batch()
         fmt: dict[str, Any] = {"result_format": "COMPLETE", "return_unexpected_index_query": False}
         if key:

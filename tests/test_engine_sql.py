@@ -236,3 +236,71 @@ def test_duplicate_partners_in_database_read_their_columns(sql_database, tmp_pat
     assert keys == ["P1", "P2", "P3"]
     assert names == ["Mueller Bau GmbH", "Müller Bau GmbH", "Schmidt Logistik AG"]
     assert sorted(sorted(g["keys"]) for g in groups) == [["P1", "P2", "P3"]]
+
+
+def _odd_table_outcomes(db, tmp_path, table_name: str, in_database: bool) -> dict:
+    suite = {
+        "name": "odd",
+        "expectations": [
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "Name"}},
+            {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "CardCode"}},
+        ],
+    }
+    suite_file = write(tmp_path / "odd.json", json.dumps(suite))
+    cfg = build_config(
+        {
+            "sources": {"db": {"url": db.url}},
+            "checks": {
+                "odd": {"source": "db", "table": table_name, "suite": str(suite_file),
+                        "key": "CardCode"}
+            },
+        },
+        origin=tmp_path / "dataguard.yml",
+    )  # fmt: skip
+    table = read_check_table(cfg, cfg.checks["odd"], in_database=in_database)
+    try:
+        if in_database:
+            # A named table is a GX table asset (columns from the catalogue, not by running
+            # the query), spelt as the database spells it.
+            assert table.table is not None and table.table[1] == "Kunden 2024-Q1"
+        outcomes = engine.validate_table(table, read_suite_file(suite_file), key="CardCode")
+    finally:
+        if isinstance(table, SqlTable):
+            table.reader.dispose()
+    return {o.id: (o.error, o.success, sorted(o.failing_keys)) for o in outcomes}
+
+
+def _load_odd_table(db, schema: str | None) -> None:
+    qualified = f'{schema}."Kunden 2024-Q1"' if schema else None
+    with db.admin_engine.begin() as conn:
+        if schema:
+            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+            conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {schema} TO dg_reader")
+        metadata = sa.MetaData(schema=schema)
+        table = sa.Table(
+            "Kunden 2024-Q1",
+            metadata,
+            sa.Column("CardCode", sa.String(10)),
+            sa.Column("Name", sa.String(40)),
+        )
+        metadata.create_all(conn)
+        rows = [("K1", "Müller"), ("K2", None), ("K2", "Schmidt"), ("K4", "Weber")]
+        conn.execute(table.insert(), [{"CardCode": k, "Name": n} for k, n in rows])
+        if qualified:
+            conn.exec_driver_sql(f"GRANT SELECT ON {qualified} TO dg_reader")
+
+
+def test_odd_table_names_validate_in_the_database_as_in_memory(sql_database, tmp_path):
+    _load_odd_table(sql_database, None)
+    in_db = _odd_table_outcomes(sql_database, tmp_path, "Kunden 2024-Q1", True)
+    in_memory = _odd_table_outcomes(sql_database, tmp_path, "Kunden 2024-Q1", False)
+    assert in_db == in_memory
+    assert sorted(in_db.values()) == [(None, False, ["K2"]), (None, False, ["K2", "K2"])]
+
+
+def test_schema_qualified_table_validates_in_the_database(pg_database, tmp_path):
+    _load_odd_table(pg_database, "erp")
+    in_db = _odd_table_outcomes(pg_database, tmp_path, "erp.Kunden 2024-Q1", True)
+    in_memory = _odd_table_outcomes(pg_database, tmp_path, "erp.Kunden 2024-Q1", False)
+    assert in_db == in_memory
+    assert sorted(in_db.values()) == [(None, False, ["K2"]), (None, False, ["K2", "K2"])]

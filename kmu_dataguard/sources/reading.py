@@ -142,10 +142,12 @@ def _locate_sql(
     if args is None:
         return None
     engine = open_engine(url)
+    named: tuple[str | None, str] | None = None
     if mapping is not None:
         query, what = mapping.query or "", f"{mapping.entity} via profile"
     elif check.table is not None:
-        query, what = table_query(engine, check.table, source_name=label), check.table
+        query, *spelt = table_query(engine, check.table, source_name=label)
+        what, named = check.table, (spelt[0], spelt[1])
     else:
         query, what = check.query or "", "query"
     columns = describe(engine, query=query, source_name=label)
@@ -169,6 +171,7 @@ def _locate_sql(
         source_name=label,
         key=mapping.key if mapping is not None else None,
         not_provided=missing,
+        table=named,
     )
 
 

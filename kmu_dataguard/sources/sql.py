@@ -828,12 +828,13 @@ class TextColumn:
 # ------------------------------------------------------------------ validation in the database
 
 
-def table_query(engine: Engine, table: str, *, source_name: str) -> str:
-    """``SELECT * FROM <table>`` for the engine's dialect, the name resolved and quoted."""
+def table_query(engine: Engine, table: str, *, source_name: str) -> tuple[str, str | None, str]:
+    """``SELECT * FROM <table>`` for the engine's dialect, the name resolved and quoted; and
+    the schema (None: the default) and table name as spelt in the database."""
     with translate_errors(engine, source_name=source_name, table=table), engine.connect() as conn:
         clause = _resolve_table(conn, table, source_name)
         stmt = sa.select(sa.literal_column("*")).select_from(clause)
-        return str(stmt.compile(dialect=engine.dialect))
+        return str(stmt.compile(dialect=engine.dialect)), clause.schema, clause.name
 
 
 def validation_engine_args(

@@ -55,3 +55,5 @@ class SqlTable:
     source_name: str = "source"
     key: str | None = None
     not_provided: list[str] = field(default_factory=list)
+    #: (schema or None, table) when the check names a table rather than a query
+    table: tuple[str | None, str] | None = None
