@@ -304,3 +304,45 @@ def test_schema_qualified_table_validates_in_the_database(pg_database, tmp_path)
     in_memory = _odd_table_outcomes(pg_database, tmp_path, "erp.Kunden 2024-Q1", False)
     assert in_db == in_memory
     assert sorted(in_db.values()) == [(None, False, ["K2"]), (None, False, ["K2", "K2"])]
+
+
+def test_duplicate_partners_without_any_key_in_the_database(sql_database, tmp_path):
+    """No key at all: the records are named by row number and the frame GX sees in the
+    database case has no column, only the row count."""
+    with sql_database.admin_engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE partners (name VARCHAR(50), street VARCHAR(50),"
+            " postal_code VARCHAR(10), city VARCHAR(30))"
+        )
+        conn.execute(
+            sa.text("INSERT INTO partners VALUES (:n, :s, :p, :c)"),
+            [
+                {"n": "Müller Bau GmbH", "s": "Hauptstraße 1", "p": "01067", "c": "Dresden"},
+                {"n": "Weber Druck KG", "s": "Obernstraße 9", "p": "28195", "c": "Bremen"},
+                {"n": "Mueller Bau GmbH", "s": "Hauptstr. 1", "p": "01067", "c": "Dresden"},
+            ],
+        )
+    suite = {
+        "name": "p",
+        "expectations": [{"type": "expect_table_rows_to_have_no_duplicate_partners"}],
+    }
+    suite_file = write(tmp_path / "p.json", json.dumps(suite))
+    cfg = build_config(
+        {
+            "sources": {"db": {"url": sql_database.url}},
+            "checks": {"p": {"source": "db", "table": "partners", "suite": str(suite_file)}},
+        },
+        origin=tmp_path / "dataguard.yml",
+    )
+    found = {}
+    for in_database in (True, False):
+        table = read_check_table(cfg, cfg.checks["p"], in_database=in_database)
+        try:
+            (outcome,) = engine.validate_table(table, read_suite_file(suite_file), key=None)
+        finally:
+            if isinstance(table, SqlTable):
+                table.reader.dispose()
+        assert outcome.error is None
+        found[in_database] = (outcome.success, sorted(outcome.failing_keys), outcome.meta)
+    assert found[True] == found[False]
+    assert found[True][:2] == (False, ["1", "3"])
