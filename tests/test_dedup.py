@@ -12,7 +12,6 @@ from kmu_dataguard.consistency.duplicates import (
     PartnerFeatures,
     find_duplicates,
     link_partners,
-    partner_columns,
 )
 from kmu_dataguard.consistency.evaluation import pairwise_scores
 from kmu_dataguard.consistency.normalize import (
@@ -25,6 +24,7 @@ from kmu_dataguard.consistency.normalize import (
     postal_key,
     street_key,
 )
+from kmu_dataguard.consistency.partner_features import PartnerColumns
 from kmu_dataguard.consistency.phonetics import cologne_phonetic, cologne_phonetic_raw
 from kmu_dataguard.engine import validate_table
 from kmu_dataguard.sources.table import Table
@@ -488,7 +488,7 @@ def test_features_fed_chunk_by_chunk_give_the_clusters_of_the_whole_table(
     frame = pd.read_csv(EVAL_CSV, dtype=str, keep_default_na=False)
     frame = frame.sample(frac=1.0, random_state=7).reset_index(drop=True)  # partners apart
     whole = find_duplicates(frame, key="partner_id")
-    features = PartnerFeatures(partner_columns(key="partner_id"))
+    features = PartnerFeatures(PartnerColumns(key="partner_id"))
     for start in range(0, len(frame), chunk_rows):
         features.add(frame.iloc[start : start + chunk_rows])
     chunked = link_partners(features)

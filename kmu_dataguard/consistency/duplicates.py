@@ -30,6 +30,7 @@ from rapidfuzz import fuzz, process
 
 from kmu_dataguard.consistency.normalize import name_conflict
 from kmu_dataguard.consistency.partner_features import (
+    DEFAULT_IDENTIFIERS,
     PLACES,
     PartnerColumns,
     PartnerFeatures,
@@ -41,16 +42,15 @@ from kmu_dataguard.consistency.phonetics import cologne_phonetic
 __all__ = [
     "DuplicateCluster",
     "PairEvidence",
+    "PartnerColumns",
     "PartnerFeatures",
     "find_duplicates",
     "link_partners",
-    "partner_columns",
     "partner_settings",
 ]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_IDENTIFIERS: tuple[str, ...] = ("vat_id", "iban", "tax_number", "gln", "email")
 _LABELS = {
     "vat_id": "VAT ID",
     "ust_idnr": "VAT ID",
@@ -138,7 +138,7 @@ def find_duplicates(
     memory can be fed to :class:`PartnerFeatures` chunk by chunk and linked with
     :func:`link_partners`.
     """
-    columns = partner_columns(
+    columns = PartnerColumns(
         key=key,
         name=name,
         street=street,
@@ -158,30 +158,6 @@ def find_duplicates(
     )
 
 
-def partner_columns(
-    *,
-    key: str | None,
-    name: str | Sequence[str] = "name",
-    street: str | None = "street",
-    postal_code: str | None = "postal_code",
-    city: str | None = "city",
-    country: str | None = "country",
-    company: str | None = None,
-    identifiers: Sequence[str] = DEFAULT_IDENTIFIERS,
-) -> PartnerColumns:
-    """:class:`PartnerColumns` from :func:`find_duplicates`' arguments."""
-    return PartnerColumns(
-        key=key,
-        name=(name,) if isinstance(name, str) else tuple(name),
-        street=street,
-        postal_code=postal_code,
-        city=city,
-        country=country,
-        company=company,
-        identifiers=tuple(identifiers),
-    )
-
-
 def partner_settings(kwargs: Mapping[str, Any]) -> tuple[PartnerColumns, float]:
     """The columns and threshold of ``expect_table_rows_to_have_no_duplicate_partners`` from
     its keyword arguments (``key_column``, ``name_columns``, …; absent ones take defaults)."""
@@ -192,7 +168,7 @@ def partner_settings(kwargs: Mapping[str, Any]) -> tuple[PartnerColumns, float]:
 
     names = kwargs.get("name_columns") or ["name"]
     identifiers = kwargs.get("identifier_columns")
-    columns = partner_columns(
+    columns = PartnerColumns(
         key=text("key_column", None),
         name=[names] if isinstance(names, str) else [str(n) for n in names],
         street=text("street_column", "street"),

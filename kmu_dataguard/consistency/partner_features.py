@@ -42,8 +42,15 @@ from kmu_dataguard.consistency.vector_keys import (
     postal_keys,
     street_keys,
 )
+from kmu_dataguard.validators._common import as_text
 
-__all__ = ["PartnerColumns", "PartnerFeatures", "prebuilt_features", "prebuilt_for"]
+__all__ = [
+    "DEFAULT_IDENTIFIERS",
+    "PartnerColumns",
+    "PartnerFeatures",
+    "prebuilt_features",
+    "prebuilt_for",
+]
 
 # Words that say nothing about who a partner is; they make no blocks.
 _STOPWORDS = frozenset({"und", "der", "die", "das", "den", "von", "vom", "fur", "the", "of", "and"})
@@ -55,18 +62,29 @@ _SLICE_ROWS = 200_000
 PLACES = ("postal", "city", "street", "house", "company")
 
 
+#: Columns whose equal values make two records one partner (e-mail only with a similar name).
+DEFAULT_IDENTIFIERS: tuple[str, ...] = ("vat_id", "iban", "tax_number", "gln", "email")
+
+
 @dataclass(frozen=True)
 class PartnerColumns:
-    """Which columns hold what; absent ones are skipped."""
+    """Which columns hold what; absent ones are skipped. ``name`` may list several columns
+    (``("first_name", "last_name")``), joined with spaces; one name may be a plain string."""
 
     key: str | None
-    name: tuple[str, ...] = ("name",)
+    name: str | Sequence[str] = ("name",)
     street: str | None = "street"
     postal_code: str | None = "postal_code"
     city: str | None = "city"
     country: str | None = "country"
     company: str | None = None
-    identifiers: tuple[str, ...] = ()
+    identifiers: Sequence[str] = DEFAULT_IDENTIFIERS
+
+    def __post_init__(self) -> None:
+        # Tuples: hashable (the engine keys prebuilt features by columns) and one spelling.
+        name = (self.name,) if isinstance(self.name, str) else tuple(self.name)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "identifiers", tuple(self.identifiers))
 
     def used(self) -> list[str]:
         """Every column read, key first."""
@@ -123,7 +141,7 @@ class _Texts:
 
     def add(self, values: np.ndarray) -> None:
         missing = pd.isna(values)
-        texts = [_as_text(v) for v in np.where(missing, "", values).tolist()]
+        texts = [as_text(v) for v in np.where(missing, "", values).tolist()]
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         self._blobs.append("".join(texts))
         self._offsets.append(np.concatenate([[0], np.cumsum(lengths)]))
@@ -140,14 +158,6 @@ class _Texts:
                 offsets = self._offsets[chunk]
                 out[i] = self._blobs[chunk][offsets[at] : offsets[at + 1]]
         return out
-
-
-def _as_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bytes | bytearray):
-        return bytes(value).decode("utf-8", errors="replace")
-    return str(value)
 
 
 class PartnerFeatures:
