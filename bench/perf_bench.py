@@ -23,6 +23,7 @@ Data files are cached in bench/out/ by row count.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -83,14 +84,31 @@ def dataset(rows: int) -> tuple[Path, Path, dict[str, Counter], int]:
     csv_path, db_path = OUT / f"customers_{rows}.csv", OUT / f"customers_{rows}.sqlite"
     truth_path = OUT / f"customers_{rows}.truth.json"
     size_path = OUT / f"customers_{rows}.size"
-    if not all(p.exists() for p in (csv_path, db_path, truth_path, size_path)):
+    stamp_path = OUT / f"customers_{rows}.stamp"
+    files = (csv_path, db_path, truth_path, size_path)
+    # Cached by row count *and* by the generator's code: data cached before the generator
+    # changed would silently be measured instead of what the README describes.
+    if not all(p.exists() for p in files) or _read(stamp_path) != _generator_stamp():
         t0 = time.perf_counter()
         _, _, code = run_child([sys.executable, str(HERE / "perf_data.py"), str(rows), str(OUT)])
         if code != 0:
             raise SystemExit(f"generating {rows:,} rows failed")
+        stamp_path.write_text(_generator_stamp())
         print(f"  generated {rows:,} rows in {time.perf_counter() - t0:.0f} s", flush=True)
     truth = {k: Counter(v) for k, v in json.loads(truth_path.read_text()).items()}
     return csv_path, db_path, truth, int(size_path.read_text())
+
+
+def _generator_stamp() -> str:
+    """A fingerprint of the code that writes the benchmark data."""
+    digest = hashlib.sha256()
+    for path in (HERE / "perf_data.py", ROOT / "kmu_dataguard" / "demo" / "world.py"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text() if path.exists() else None
 
 
 _TRUTH_IDS = {
