@@ -80,10 +80,13 @@ class TableKmuDuplicatePartners(TableMetricProvider):
         if features is None:
             features = PartnerFeatures.of(columns, frame)
         clusters = link_partners(features, threshold=threshold)
+        # The names of all clustered records in one look-up, then split per cluster.
+        sizes = np.cumsum([len(c.rows) for c in clusters])[:-1]
+        every = features.names(np.array([r for c in clusters for r in c.rows], dtype=np.int64))
         return {
             "rows": len(frame),
             "clusters": [c.to_dict() for c in clusters],
-            "names": [features.names(np.array(c.rows)).tolist() for c in clusters],
+            "names": [part.tolist() for part in np.split(every, sizes)] if clusters else [],
         }
 
 
