@@ -34,6 +34,7 @@ from kmu_dataguard.consistency.partner_features import (
     PLACES,
     PartnerColumns,
     PartnerFeatures,
+    is_mail_column,
     name_keys,
     per_distinct,
 )
@@ -202,7 +203,7 @@ def link_partners(
     email_pairs: list[np.ndarray] = []
     for ident, hashes in features.identifier_hashes():
         label = _LABELS.get(ident, ident)
-        if "mail" in ident.lower():
+        if is_mail_column(ident):
             email_pairs.append(_group_pairs(hashes, max_identifier_group, label, key_of))
             continue
         for rows in _groups(hashes, max_identifier_group, label, key_of):

@@ -48,6 +48,7 @@ __all__ = [
     "DEFAULT_IDENTIFIERS",
     "PartnerColumns",
     "PartnerFeatures",
+    "is_mail_column",
     "prebuilt_features",
     "prebuilt_for",
 ]
@@ -234,7 +235,7 @@ class PartnerFeatures:
             values = column(ident)
             if values is None:
                 continue
-            if "mail" in ident.lower():
+            if is_mail_column(ident):
                 keys = email_keys(values)
                 doms = np.array(
                     [m.rpartition("@")[2] if m else "" for m in keys.tolist()], dtype=object
@@ -333,6 +334,11 @@ def prebuilt_for(columns: PartnerColumns, rows: int) -> PartnerFeatures | None:
 
 
 # ---------------------------------------------------------------------------- normalising
+
+
+def is_mail_column(name: str) -> bool:
+    """An identifier column of e-mail addresses (equal only with a similar name)."""
+    return "mail" in name.lower()
 
 
 def joined_names(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
