@@ -59,6 +59,8 @@ _MAX_WORDS_PER_NAME = 6
 # Two independent 64-bit hashes: a false "same IBAN" needs both to collide (~1e-26 per run).
 _HASH_KEYS = ("kmu-dataguard-h1", "kmu-dataguard-h2")
 _SLICE_ROWS = 200_000
+# Entries a cross-chunk cache may hold before it starts over: its memory stays flat in rows.
+_MAX_KNOWN = 200_000
 #: The normalised keys kept as integer ids of their distinct values.
 PLACES = ("postal", "city", "street", "house", "company")
 
@@ -210,9 +212,11 @@ class PartnerFeatures:
         names = joined_names(chunk, list(cols.name))
         self._names.add(names.to_numpy(dtype=object))
         cities = self._cached(column(cols.city), city_key, "city", n)
-        nkey, _ = name_keys(names, cities)
+        # Only the words of the name key make blocks; the legal form is needed for scoring
+        # the candidate pairs alone, and is worked out for those (duplicates.link_partners).
+        nkey = _without_own_city(per_distinct(names, _name_key), cities)
         rows, words = _name_words(nkey, self._known["word"], self.words)
-        self._word_rows.append(rows + self.rows)
+        self._word_rows.append((rows + self.rows).astype(np.int32))
         self._word_ids.append(words)
 
         countries = column(cols.country)
@@ -257,6 +261,9 @@ class PartnerFeatures:
         free = pd.Series(domains, dtype=object).isin(FREEMAIL_DOMAINS).to_numpy(dtype=bool)
         self._domain_hashes.append(hash_keys(np.where(free, "", domains)))
         self.rows += n
+        for known in self._known.values():
+            if len(known) > _MAX_KNOWN:  # mostly distinct values: a cache that only grows
+                known.clear()
 
     def _cached(
         self, values: pd.Series | None, judge: Callable[[Any], str], cache: str, n: int
@@ -273,7 +280,7 @@ class PartnerFeatures:
 
     def name_words(self) -> tuple[np.ndarray, np.ndarray, int]:
         """(row, word id) of each phonetic name word code, and the number of distinct codes."""
-        rows = _joined_parts(self._word_rows, np.int64)
+        rows = _joined_parts(self._word_rows, np.int32).astype(np.int64)
         ids = _joined_parts(self._word_ids, np.int32).astype(np.int64)
         return rows, ids, len(self.words)
 
@@ -369,6 +376,11 @@ def _without_own_city(nkey: np.ndarray, cities: np.ndarray) -> np.ndarray:
         if name.endswith(" " + place):
             out[i] = name[: -len(place) - 1]
     return out
+
+
+def _name_key(value: Any) -> str:
+    """:func:`normalize.name_key` without its cache: names are mostly distinct."""
+    return name_key_of_folded(fold(value))
 
 
 def _name_and_form(value: Any) -> tuple[str, str]:
