@@ -27,15 +27,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kmu_dataguard.consistency.batch_text import cologne_phonetics, fold_texts
 from kmu_dataguard.consistency.normalize import (
     FREEMAIL_DOMAINS,
+    _text,
     city_key,
     fold,
     legal_form_of_folded,
     name_key,
     name_key_of_folded,
 )
-from kmu_dataguard.consistency.phonetics import cologne_phonetic
 from kmu_dataguard.consistency.vector_keys import (
     email_keys,
     identifier_keys,
@@ -214,7 +215,7 @@ class PartnerFeatures:
         cities = self._cached(column(cols.city), city_key, "city", n)
         # Only the words of the name key make blocks; the legal form is needed for scoring
         # the candidate pairs alone, and is worked out for those (duplicates.link_partners).
-        nkey = _without_own_city(per_distinct(names, _name_key), cities)
+        nkey = _without_own_city(_name_keys(names), cities)
         rows, words = _name_words(nkey, self._known["word"], self.words)
         self._word_rows.append((rows + self.rows).astype(np.int32))
         self._word_ids.append(words)
@@ -378,9 +379,16 @@ def _without_own_city(nkey: np.ndarray, cities: np.ndarray) -> np.ndarray:
     return out
 
 
-def _name_key(value: Any) -> str:
-    """:func:`normalize.name_key` without its cache: names are mostly distinct."""
-    return name_key_of_folded(fold(value))
+def _name_keys(names: pd.Series) -> np.ndarray:
+    """:func:`normalize.name_key` of each name; folded in one batch per distinct name."""
+    try:
+        ids, distinct = pd.factorize(names.to_numpy(dtype=object), use_na_sentinel=False)
+    except TypeError:  # unhashable cells (lists from JSON): one by one, by their text
+        return per_distinct(names, lambda value: name_key_of_folded(fold(value)))
+    folded = fold_texts([_text(value) for value in distinct.tolist()])
+    keys = np.empty(len(folded), dtype=object)
+    keys[:] = [name_key_of_folded(text) for text in folded]
+    return keys[ids]
 
 
 def _name_and_form(value: Any) -> tuple[str, str]:
@@ -446,42 +454,49 @@ def hash_keys(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _word_codes(text: str, known: dict[str, str]) -> list[str]:
-    """The Kölner Phonetik codes of the distinctive words of one name key.
-
-    ``known`` caches the code of each word across names (names share their words).
-    """
-    codes: list[str] = []
-    for word in text.split()[:_MAX_WORDS_PER_NAME]:
-        if len(word) < 2 or word in _STOPWORDS:
-            continue
-        code = known.get(word)
-        if code is None:
-            code = known[word] = cologne_phonetic(word) if not word.isdigit() else word
-        if code and code not in codes:
-            codes.append(code)
-    return codes
-
-
 def _name_words(
     nkey: np.ndarray, known: dict[str, str], vocab: _Vocab
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(row, word id) of each phonetic name word code; computed once per distinct name,
-    ids from ``vocab`` so that blocks are integers, not formatted labels."""
+    """(row, word id) of each phonetic name word code of each record.
+
+    The code of a name word is its Kölner Phonetik (digits stay as they are); stop words and
+    one-letter words have none. Worked out once per distinct name, and once per distinct word
+    (``known`` caches codes across chunks); ids from ``vocab``, so blocks are integers.
+    """
     n = len(nkey)
     name_ids, names = pd.factorize(nkey)
-    per_name = [_word_codes(text, known) for text in names.tolist()]
-    lengths = np.fromiter(map(len, per_name), dtype=np.int64, count=len(per_name))
-    flat = np.array([c for codes in per_name for c in codes], dtype=object)
-    if len(flat) == 0:
+    words = [text.split()[:_MAX_WORDS_PER_NAME] for text in names.tolist()]
+    flat = np.array([w for name_words in words for w in name_words], dtype=object)
+    word_ids, distinct = pd.factorize(flat)  # (empty flat: no codes below)
+    _learn_codes(distinct.tolist(), known)
+    codes = np.array([known.get(w, "") for w in distinct.tolist()], dtype=object)[word_ids]
+    of_name = np.repeat(np.arange(len(words)), [len(w) for w in words])
+    coded = codes != ""
+    if not coded.any():
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32)
-    flat_ids = vocab.ids(flat)
+    code_ids = vocab.ids(codes[coded]).astype(np.int64)
+    of_name = of_name[coded]
+    # A code once per name (Meier Mayer GmbH has one), in the order the words come.
+    pair = of_name * (len(vocab) + 1) + code_ids
+    order = np.argsort(pair, kind="stable")  # np.unique hashes (numpy 2.4): far slower
+    ordered = pair[order]
+    first = np.sort(order[np.r_[True, ordered[1:] != ordered[:-1]]])
+    of_name, flat_ids = of_name[first], code_ids[first].astype(np.int32)
+    lengths = np.bincount(of_name, minlength=len(words))
     starts = np.cumsum(lengths) - lengths
     row_lengths = lengths[name_ids]
     rows = np.repeat(np.arange(n, dtype=np.int64), row_lengths)
     within = np.arange(len(rows)) - np.repeat(np.cumsum(row_lengths) - row_lengths, row_lengths)
     at = np.repeat(starts[name_ids], row_lengths) + within
     return rows, flat_ids[at]
+
+
+def _learn_codes(words: list[str], known: dict[str, str]) -> None:
+    """Put the code of each new word that has one into ``known``."""
+    new = [w for w in words if w not in known and len(w) >= 2 and w not in _STOPWORDS]
+    spoken = [w for w in new if not w.isdigit()]
+    known.update(zip(spoken, cologne_phonetics(spoken), strict=True))
+    known.update((w, w) for w in new if w.isdigit())
 
 
 def _empty(n: int) -> np.ndarray:

@@ -7,6 +7,7 @@ so a table of a million partners costs only as many calls as it has different na
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 __all__ = ["cologne_phonetic", "cologne_phonetic_raw"]
@@ -59,6 +60,38 @@ def cologne_phonetic_raw(word: str) -> str:
         elif c in "SZ":
             codes.append("8")
     return "".join(codes)
+
+
+# The rules above as tables for many words at once (batch_text.cologne_phonetics): the letters
+# whose code depends on a neighbour are coded by one regex pass, whose lookarounds see letters,
+# not codes already written; every other letter by one translate table. One word per line.
+_IN_CONTEXT_LINES = re.compile(
+    r"(P(?=H))"  # PH is F
+    r"|([DT](?=[CSZ]))"
+    r"|(^C(?=[AHKLOQRUX]))"  # a word's first letter
+    r"|((?<=[SZ])C)"
+    r"|(C(?=[AHKOQUX]))"
+    r"|((?<=[CKQ])X)",
+    re.MULTILINE,
+)
+#: The code of each group of _IN_CONTEXT_LINES (group numbers from 1).
+_CONTEXT_CODES = ("", "3", "8", "4", "8", "4", "8")
+_PLAIN_CODES = str.maketrans(
+    {
+        **dict.fromkeys("AEIJOUY", "0"),
+        "H": "",
+        **dict.fromkeys("BP", "1"),
+        **dict.fromkeys("DT", "2"),
+        **dict.fromkeys("FVW", "3"),
+        **dict.fromkeys("GKQ", "4"),
+        "C": "8",
+        "X": "48",
+        "L": "5",
+        **dict.fromkeys("MN", "6"),
+        "R": "7",
+        **dict.fromkeys("SZ", "8"),
+    }
+)
 
 
 @lru_cache(maxsize=65536)
