@@ -84,7 +84,7 @@ def test_email_keys_agree(values: list[str]) -> None:
     assert _same(email_keys(values), [email_key(v) for v in values])
 
 
-_STREET_ALPHABET = "HauptSTRßeäöüÄÖÜ.- 0123459aBz²\n\tẞé"
+_STREET_ALPHABET = "HauptSTRßeäöüÄÖÜ.- 0123459aBz²\n\r\tẞé"
 STREETS = [
     "Hauptstraße 12",
     "Hauptstraße 12 a",

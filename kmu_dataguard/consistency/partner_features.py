@@ -30,6 +30,7 @@ import pandas as pd
 from kmu_dataguard.consistency.batch_text import cologne_phonetics, fold_texts
 from kmu_dataguard.consistency.normalize import (
     FREEMAIL_DOMAINS,
+    MAX_FIELD,
     _text,
     city_key,
     fold,
@@ -385,7 +386,8 @@ def _name_keys(names: pd.Series) -> np.ndarray:
         ids, distinct = pd.factorize(names.to_numpy(dtype=object), use_na_sentinel=False)
     except TypeError:  # unhashable cells (lists from JSON): one by one, by their text
         return per_distinct(names, lambda value: name_key_of_folded(fold(value)))
-    folded = fold_texts([_text(value) for value in distinct.tolist()])
+    texts = [v[:MAX_FIELD].strip() if type(v) is str else _text(v) for v in distinct.tolist()]
+    folded = fold_texts(texts)
     keys = np.empty(len(folded), dtype=object)
     keys[:] = [name_key_of_folded(text) for text in folded]
     return keys[ids]

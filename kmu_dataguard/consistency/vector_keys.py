@@ -32,7 +32,9 @@ __all__ = ["email_keys", "identifier_keys", "postal_keys", "street_keys"]
 # A street of letters (umlauts, ß), spaces, dots and hyphens, then an ASCII house number with
 # at most one letter. The name part holds no digit, so street_key finds the number right
 # there: the key is street_key(name part) and the number as written (letter lower-cased).
-_STREET_SPLIT = re.compile(r"([A-Za-zÄÖÜäöüß .\-]*)([0-9]+) ?([A-Za-z]?)\Z")
+_STREET_SPLIT = r"([A-Za-zÄÖÜäöüß .\-]*)([0-9]+) ?([A-Za-z]?)"
+# Per line of values joined by newlines; ".*" takes a line of any other shape.
+_STREET_LINES = re.compile(rf"^(?:{_STREET_SPLIT}|.*)$", re.MULTILINE)
 _GERMANY = ("", "DE", "DEU", "DEUTSCHLAND", "GERMANY")
 
 _AT, _DOT = 0x40, 0x2E
@@ -150,12 +152,20 @@ def street_keys(values: Any) -> tuple[np.ndarray, np.ndarray]:
     n = len(raw)
     names = np.empty(n, dtype=object)
     houses = np.empty(n, dtype=object)
-    match = _STREET_SPLIT.match
-    found = [match(v) if type(v) is str and len(v) <= MAX_FIELD else None for v in raw.tolist()]
-    decided = np.fromiter((m is not None for m in found), dtype=bool, count=n)
-    rows = np.flatnonzero(decided)
+    # One findall over the values joined by newlines: a (prefix, number, letter) per line,
+    # ("", "", "") for a line of another shape. Values with a newline of their own are left
+    # to street_key.
+    plain = [type(v) is str and len(v) <= MAX_FIELD and "\n" not in v for v in raw.tolist()]
+    candidates = np.flatnonzero(np.array(plain, dtype=bool))
+    parts = _STREET_LINES.findall("\n".join(raw[candidates].tolist()))
+    if len(parts) != candidates.size:  # never seen; the per-value path is always right
+        parts = [("", "", "")] * candidates.size
+    matched = np.fromiter((p[1] != "" for p in parts), dtype=bool, count=candidates.size)
+    rows = candidates[matched]
+    decided = np.zeros(n, dtype=bool)
+    decided[rows] = True
     if rows.size:
-        parts = [found[i].groups() for i in rows.tolist()]
+        parts = [p for p, hit in zip(parts, matched.tolist(), strict=True) if hit]
         prefixes = np.empty(rows.size, dtype=object)
         prefixes[:] = [p[0] for p in parts]
         names[rows] = _map_distinct(prefixes, lambda t: street_key(t)[0])
