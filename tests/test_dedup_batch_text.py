@@ -14,7 +14,7 @@ from kmu_dataguard.consistency.normalize import (
     _LEGAL_RE,
     _fold_text,
     _text,
-    word_alternation,
+    _word_alternation,
 )
 from kmu_dataguard.consistency.partner_features import _STOPWORDS, _name_words, _Vocab
 from kmu_dataguard.consistency.phonetics import cologne_phonetic, cologne_phonetic_raw
@@ -82,7 +82,7 @@ def test_legal_form_trie_matches_like_longest_first_alternation(text: str) -> No
 
 
 def test_word_alternation_prefers_the_longer_word() -> None:
-    pattern = re.compile(r"\b(?:" + word_alternation(["ab", "ab cd", "abx"]) + r")\b")
+    pattern = re.compile(r"\b(?:" + _word_alternation(["ab", "ab cd", "abx"]) + r")\b")
     assert pattern.findall("ab cd abx ab") == ["ab cd", "abx", "ab"]
 
 

@@ -121,7 +121,7 @@ _LEGAL_FORMS = sorted(
 )
 
 
-def word_alternation(words: list[str]) -> str:
+def _word_alternation(words: list[str]) -> str:
     """A regex matching any of ``words``, as a trie: ``gmbh(?: und co kg|)`` for two of them.
 
     Python's ``re`` tries a plain alternation's branches one after another at every position,
@@ -146,7 +146,7 @@ def word_alternation(words: list[str]) -> str:
     return branches(trie)
 
 
-_LEGAL_RE = re.compile(r"\b(?:" + word_alternation(_LEGAL_FORMS) + r")\b")
+_LEGAL_RE = re.compile(r"\b(?:" + _word_alternation(_LEGAL_FORMS) + r")\b")
 # The legal-form family of each phrase; a GmbH & Co. KG is a KG, a UG a kind of GmbH.
 _FORM_FAMILY = {
     "gesellschaft mit beschrankter haftung": "gmbh",

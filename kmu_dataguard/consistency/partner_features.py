@@ -381,7 +381,7 @@ def _without_own_city(nkey: np.ndarray, cities: np.ndarray) -> np.ndarray:
 
 
 def _name_keys(names: pd.Series) -> np.ndarray:
-    """:func:`normalize.name_key` of each name; folded in one batch per distinct name."""
+    """:func:`normalize.name_key` of each name: each distinct name folded once, in one batch."""
     try:
         ids, distinct = pd.factorize(names.to_numpy(dtype=object), use_na_sentinel=False)
     except TypeError:  # unhashable cells (lists from JSON): one by one, by their text
