@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kmu_dataguard.consistency.duplicates import _groups, _sorted_isin, _unique
+from kmu_dataguard.consistency.duplicates import _groups, _hash_ids, _sorted_isin, _unique
 from kmu_dataguard.consistency.partner_features import hash_keys
 
 _INTS = st.lists(st.integers(min_value=0, max_value=50), max_size=60)
@@ -84,3 +84,18 @@ def test_fold_fast_paths_agree_with_the_reference(text: str) -> None:
     from kmu_dataguard.consistency.normalize import _fold_text
 
     assert _fold_text(text) == _fold_reference(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=40))
+def test_hash_ids_group_equal_pairs_even_when_first_halves_tie(
+    pairs: list[tuple[int, int]],
+) -> None:
+    # Tiny values: first halves tie across different pairs, as a 64-bit collision would.
+    hashes = np.array(pairs, dtype=np.uint64).reshape(-1, 2)
+    ids = _hash_ids(hashes)
+    for i, a in enumerate(pairs):
+        assert (ids[i] == -1) == (a == (0, 0))
+        for j, b in enumerate(pairs):
+            if a != (0, 0) and b != (0, 0):
+                assert (ids[i] == ids[j]) == (a == b)

@@ -327,11 +327,19 @@ def _hash_ids(hashes: np.ndarray) -> np.ndarray:
     """Integer id of each row's value from its (n, 2) hashes, -1 where it has none (0, 0)."""
     out = np.full(len(hashes), -1, dtype=np.int64)
     given = np.flatnonzero((hashes != 0).any(axis=1))
-    if len(given):
-        hashed = hashes[given]
+    if len(given) == 0:
+        return out
+    hashed = hashes[given]
+    # Sorting by the first half alone is 2.5x faster than a lexsort by both; equal values are
+    # then adjacent unless two values share a first half (a 64-bit collision, ~1e-7 for 5 M
+    # values), which is checked: then both halves are sorted.
+    order = np.argsort(hashed[:, 0])
+    ordered = hashed[order]
+    tied = ordered[1:, 0] == ordered[:-1, 0]
+    if (tied & (ordered[1:, 1] != ordered[:-1, 1])).any():
         order = np.lexsort((hashed[:, 1], hashed[:, 0]))
-        hashed = hashed[order]
-        out[given[order]] = np.cumsum(np.r_[False, (hashed[1:] != hashed[:-1]).any(axis=1)])
+        ordered = hashed[order]
+    out[given[order]] = np.cumsum(np.r_[False, (ordered[1:] != ordered[:-1]).any(axis=1)])
     return out
 
 

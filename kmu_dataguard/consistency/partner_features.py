@@ -216,7 +216,8 @@ class PartnerFeatures:
         cities = self._cached(column(cols.city), city_key, "city", n)
         # Only the words of the name key make blocks; the legal form is needed for scoring
         # the candidate pairs alone, and is worked out for those (duplicates.link_partners).
-        nkey = _without_own_city(_name_keys(names), cities)
+        (nkey,) = _per_folded_name(names, name_key_of_folded)
+        nkey = _without_own_city(nkey, cities)
         rows, words = _name_words(nkey, self._known["word"], self.words)
         self._word_rows.append((rows + self.rows).astype(np.int32))
         self._word_ids.append(words)
@@ -366,7 +367,7 @@ def joined_names(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
 
 def name_keys(names: pd.Series, cities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Name key (without a trailing own city) and legal-form family of each name."""
-    nkey, forms = per_distinct(names, _name_and_form, parts=2)
+    nkey, forms = _per_folded_name(names, name_key_of_folded, legal_form_of_folded)
     return _without_own_city(nkey, cities), forms
 
 
@@ -380,23 +381,21 @@ def _without_own_city(nkey: np.ndarray, cities: np.ndarray) -> np.ndarray:
     return out
 
 
-def _name_keys(names: pd.Series) -> np.ndarray:
-    """:func:`normalize.name_key` of each name: each distinct name folded once, in one batch."""
+def _per_folded_name(names: pd.Series, *judges: Callable[[str], str]) -> list[np.ndarray]:
+    """Each judge of each folded name; each distinct name folded once, all in one batch
+    (:mod:`batch_text`)."""
     try:
         ids, distinct = pd.factorize(names.to_numpy(dtype=object), use_na_sentinel=False)
     except TypeError:  # unhashable cells (lists from JSON): one by one, by their text
-        return per_distinct(names, lambda value: name_key_of_folded(fold(value)))
+        return [per_distinct(names, lambda value, j=judge: j(fold(value))) for judge in judges]
     texts = [v[:MAX_FIELD].strip() if type(v) is str else _text(v) for v in distinct.tolist()]
     folded = fold_texts(texts)
-    keys = np.empty(len(folded), dtype=object)
-    keys[:] = [name_key_of_folded(text) for text in folded]
-    return keys[ids]
-
-
-def _name_and_form(value: Any) -> tuple[str, str]:
-    """Name key and legal-form family of one name, folded once for both."""
-    folded = fold(value)
-    return name_key_of_folded(folded), legal_form_of_folded(folded)
+    out = []
+    for judge in judges:
+        judged = np.empty(len(folded), dtype=object)
+        judged[:] = [judge(text) for text in folded]
+        out.append(judged[ids])
+    return out
 
 
 def per_distinct(
