@@ -22,6 +22,7 @@ from kmu_dataguard.consistency.normalize import (
     _DIGRAPHS,
     _SINGLE_LETTER_DOT,
     _UMLAUTS,
+    _first_group,  # a function: faster than the template r"\1" in re.sub
     _fold_text,
 )
 from kmu_dataguard.consistency.phonetics import (
@@ -97,10 +98,6 @@ def _fold_joined(text: str) -> str:
         text = _NON_ALNUM.sub(" ", text)
     text = _LINE_EDGE_SPACES.sub("\n", text).strip(" ")
     return _DIGRAPHS.sub(_first_group, text)
-
-
-def _first_group(match: re.Match[str]) -> str:
-    return match.group(1)  # a function: faster than the template r"\1" in re.sub
 
 
 # ------------------------------------------------------------ Kölner Phonetik (phonetics.py)
