@@ -14,11 +14,19 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import quote
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 from sqlalchemy.exc import ArgumentError
 
 from kmu_dataguard.errors import ConfigError
@@ -44,6 +52,18 @@ _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
 
 
+def _valid_age(value: str) -> str:
+    """Reject an age that :func:`~kmu_dataguard.preconditions.parse_age` cannot read."""
+    from kmu_dataguard.preconditions import parse_age
+
+    parse_age(value)
+    return value
+
+
+#: An age such as ``26h``, ``2d``, ``90m`` (see ``preconditions.parse_age``).
+Age = Annotated[str, AfterValidator(_valid_age)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -62,12 +82,16 @@ class SourceConfig(_Strict):
     sheet: str | int | None = None
     encoding: str | None = None
     delimiter: str | None = None
+    #: a file older than this (by its modification time) is an old export: ``26h``, ``2d``
+    max_age: Age | None = None
 
     @model_validator(mode="after")
     def _one_location(self) -> SourceConfig:
         if (self.path is None) == (self.url is None):
             raise ValueError("give exactly one of 'path' (a file) or 'url' (a database)")
-        file_only = [k for k in ("encoding", "delimiter", "sheet", "format") if getattr(self, k)]
+        file_only = [
+            k for k in ("encoding", "delimiter", "sheet", "format", "max_age") if getattr(self, k)
+        ]
         if self.url is not None and file_only:
             raise ValueError(f"{', '.join(file_only)} apply to files, not to a 'url'")
         return self
@@ -77,8 +101,19 @@ class SourceConfig(_Strict):
         return "file" if self.path is not None else "sql"
 
 
+class FreshConfig(_Strict):
+    """The newest value of ``column`` (a date or time) must be at most ``max_age`` old."""
+
+    column: str
+    max_age: Age
+
+
 class CheckConfig(_Strict):
-    """One table of one source, validated with one suite; ``key`` identifies its records."""
+    """One table of one source, validated with one suite; ``key`` identifies its records.
+
+    A check that reads no rows could not validate anything (exit 3) unless ``allow_empty``;
+    ``min_rows`` and ``fresh`` catch truncated and outdated data the same way.
+    """
 
     source: str
     suite: str | None = None
@@ -86,6 +121,9 @@ class CheckConfig(_Strict):
     table: str | None = None
     query: str | None = None
     key: str | None = None
+    allow_empty: bool = False
+    min_rows: int | None = Field(default=None, ge=1)
+    fresh: FreshConfig | None = None
 
     @property
     def suite_name(self) -> str:
@@ -461,6 +499,9 @@ def _allowed_keys(loc: list[str]) -> list[str]:
             "references": ReferenceConfig,
             "gates": GateConfig,
         }
+        if model is CheckConfig and section == "fresh":
+            model, depth = FreshConfig, depth + 1
+            continue
         if model is Config and section in nested:
             model = nested[section]
             depth += 2  # skip the entry's own name

@@ -19,6 +19,7 @@ from typing import Any
 from kmu_dataguard.config import CheckConfig, Config, build_config, load_config, redact
 from kmu_dataguard.errors import ConfigError, DataguardError, SourceError
 from kmu_dataguard.gate import check_verdict, exit_code_for, gate_verdict
+from kmu_dataguard.preconditions import Preconditions, blocks_validation, source_outcomes
 from kmu_dataguard.results import CheckResult, GateResult, RunError, Severity
 from kmu_dataguard.suites import SuiteCatalog
 
@@ -70,16 +71,22 @@ def run_check(
     lang: str | None = None,
     mask: bool = True,
     data_docs_dir: str | os.PathLike[str] | None = None,
+    allow_empty: bool = False,
+    min_rows: int | None = None,
+    max_age: str | None = None,
+    fresh: dict[str, str] | None = None,
 ) -> GateResult:
     """Check one export (a file path) or one database table (an SQLAlchemy URL) ad hoc.
 
     With ``profile`` and ``entity`` the source is read through a connector profile; ``suite``
-    then defaults to the entity's built-in suite.
+    then defaults to the entity's built-in suite. ``allow_empty``, ``min_rows``, ``max_age``
+    (of a file) and ``fresh`` (``{"column": ..., "max_age": "26h"}``) are the checks' keys of
+    the same names in ``dataguard.yml``.
     """
     text = os.fspath(source)
     is_url = "://" in text
     location = {"url": text} if is_url else {"path": text}
-    source_cfg = {**location, "profile": profile, "sheet": sheet}
+    source_cfg = {**location, "profile": profile, "sheet": sheet, "max_age": max_age}
     check_cfg = {
         "source": "input",
         "suite": suite,
@@ -87,6 +94,9 @@ def run_check(
         "key": key,
         "table": table,
         "query": query,
+        "allow_empty": allow_empty or None,
+        "min_rows": min_rows,
+        "fresh": fresh,
     }
     name = entity or table or ("query" if query else Path(text).stem if not is_url else "input")
     data = {
@@ -185,13 +195,15 @@ def _run_check(
                 f"check {name!r}: key column {key!r} not in {table.origin} "
                 f"(columns present: {', '.join(table.columns) or 'none'})"
             )
-        from kmu_dataguard.engine import validate_table
-
-        log.info("validating %s (%d rows) with suite %s", name, table.rows, spec.name)
         try:
-            result.expectations = validate_table(
-                table, spec, key=key, max_keys=max_keys, keep_validations=validations
-            )
+            result.expectations = _judge_source(cfg, name, check, table)
+            if not blocks_validation(result.expectations):
+                from kmu_dataguard.engine import validate_table
+
+                log.info("validating %s (%d rows) with suite %s", name, table.rows, spec.name)
+                result.expectations += validate_table(
+                    table, spec, key=key, max_keys=max_keys, keep_validations=validations
+                )
         finally:
             reader = getattr(table, "reader", None)
             if reader is not None:
@@ -207,6 +219,13 @@ def _run_check(
         result.errors.append(f"unexpected error ({type(exc).__name__}): {detail}")
     result.verdict = check_verdict(result, fail_on)
     return result
+
+
+def _judge_source(cfg: Config, name: str, check: CheckConfig, table: Any) -> list[Any]:
+    """Rows present, enough rows, fresh: the source as a whole, before its records."""
+    source = cfg.sources[check.source]
+    file = cfg.resolve_path(source.path) if source.path else None
+    return source_outcomes(name, table, Preconditions.of(check, source), file=file)
 
 
 def _run_reference(

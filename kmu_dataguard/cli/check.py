@@ -40,6 +40,28 @@ from kmu_dataguard.errors import DataguardError
     default=None,
     help="Folder with your own suites (they override built-in ones of the same name).",
 )
+@click.option(
+    "--min-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Fewer records than this is a cut-off export: could not validate (exit 3).",
+)
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Accept a source without records (by default no records is exit 3, never a pass).",
+)
+@click.option(
+    "--max-age",
+    default=None,
+    help="A file last changed longer ago than this (26h, 2d, 90m) is an old export: exit 3.",
+)
+@click.option(
+    "--fresh",
+    default=None,
+    metavar="COLUMN=AGE",
+    help="The newest date/time in COLUMN must be at most AGE old, e.g. updated_at=26h.",
+)
 @format_option
 @report_options
 @fail_on_option("critical")
@@ -55,6 +77,10 @@ def check(
     sheet: str | None,
     connectors_dir: str | None,
     suites_dir: str | None,
+    min_rows: int | None,
+    allow_empty: bool,
+    max_age: str | None,
+    fresh: str | None,
     output_format: str,
     report_dir: str | None,
     max_keys: int | None,
@@ -74,6 +100,11 @@ def check(
     """
     from kmu_dataguard.runner import run_check
 
+    fresh_column, sep, fresh_age = (fresh or "").rpartition("=")
+    if fresh is not None and not (sep and fresh_column.strip() and fresh_age.strip()):
+        raise click.BadParameter(
+            f"{fresh!r}: write COLUMN=AGE, e.g. updated_at=26h", param_hint="--fresh"
+        )
     try:
         result = run_check(
             source,
@@ -89,6 +120,10 @@ def check(
             fail_on=fail_on,
             report_dir=report_dir,
             max_keys=max_keys,
+            allow_empty=allow_empty,
+            min_rows=min_rows,
+            max_age=max_age,
+            fresh={"column": fresh_column.strip(), "max_age": fresh_age.strip()} if fresh else None,
             **outputs.run_kwargs(),
         )
     except DataguardError as exc:

@@ -222,6 +222,13 @@ def check_reference(config: Config, name: str, *, max_keys: int | None = None) -
         tables.append(child)
         parent = read_check_table(config, config.checks[target.check])
         tables.append(parent)
+        for side, table in ((source.check, child), (target.check, parent)):
+            if table.rows == 0 and not config.checks[side].allow_empty:
+                raise SourceError(
+                    f"reference {name!r}: check {side!r} read no records from {table.origin}; "
+                    "an empty side is never a pass: export the data again (or set "
+                    f"allow_empty: true on check {side!r} if empty is normal)"
+                )
         child_key = config.checks[source.check].key or child.key
         parent_key = config.checks[target.check].key or parent.key
         target_column = target.column or parent_key

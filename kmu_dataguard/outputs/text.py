@@ -35,10 +35,13 @@ def render_text(result: GateResult, *, verbose: bool = False) -> str:
                 lines.extend(_group_lines(outcome))
         if passed and not verbose:
             lines.append(f"    ok        {len(passed)} expectation(s) passed")
-    if result.errors:
+    # Errors of single expectations are shown in their check above; list the rest once.
+    shown = {(c.name, f"{e.id}: {e.error}") for c in result.checks for e in c.expectations}
+    others = [e for e in result.errors if (e.check, e.message) not in shown]
+    if others:
         lines.append("")
         lines.append("  Could not validate:")
-        lines.extend(f"    - {e.check + ': ' if e.check else ''}{e.message}" for e in result.errors)
+        lines.extend(f"    - {e.check + ': ' if e.check else ''}{e.message}" for e in others)
     if result.report_path:
         lines.append("")
         lines.append(f"  Report: {result.report_path}")

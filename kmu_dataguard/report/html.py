@@ -181,6 +181,10 @@ def _outcome_view(outcome: ExpectationOutcome, t: Texts) -> dict[str, Any]:
 
 # What broke, by expectation type: (German, English); "{b}" is the second column of a pair.
 _PHRASES: list[tuple[str, tuple[str, str]]] = [
+    ("source_to_have_rows", ("keine Datensätze", "no records")),
+    ("row_count_to_be_at_least", ("zu wenige Datensätze", "too few records")),
+    ("file_to_be_fresh", ("Export zu alt", "export too old")),
+    ("newest_value_to_be_recent", ("Daten veraltet", "data out of date")),
     ("to_not_be_null", ("fehlt", "missing")),
     ("to_be_unique", ("mehrfach vergeben", "used more than once")),
     ("matching_country", ("passt nicht zum Land", "does not match the country")),
