@@ -15,7 +15,6 @@ import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
-from urllib.parse import quote
 
 import yaml
 from pydantic import (
@@ -325,20 +324,12 @@ def _interpolate(value: Any, secrets: set[str], file: Path, where: tuple[str, ..
 
 
 def url_passwords(config: Config) -> frozenset[str]:
-    """The passwords written into the sources' URLs (after interpolation)."""
-    from sqlalchemy.engine import make_url
+    """The credentials written into the sources' URLs (after interpolation), in every spelling."""
+    from kmu_dataguard._secrets import url_secrets
 
-    found = set()
+    found: set[str] = set()
     for source in config.sources.values():
-        if source.url is None:
-            continue
-        try:
-            password = make_url(source.url).password
-        except (ArgumentError, ValueError):
-            continue
-        if password:
-            # as written in the URL (percent-encoded) and as the driver sees it
-            found |= {str(password), quote(str(password), safe="")}
+        found |= url_secrets(source.url)
     return frozenset(found)
 
 

@@ -38,6 +38,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import NullPool
 
+from kmu_dataguard._secrets import mask_url, url_secrets
 from kmu_dataguard.errors import ConfigError, SourceError
 
 __all__ = [
@@ -97,24 +98,15 @@ class ConnectionInfo:
 
 
 def redact_url(url: str | URL) -> str:
-    """Return ``url`` with its password replaced by ``***``; never echo an unparsable string."""
-    try:
-        parsed = url if isinstance(url, URL) else make_url(url)
-        return parsed.render_as_string(hide_password=True)
-    except Exception:
-        # Unparsable: the string may still hold a password, so only the scheme is shown.
-        match = re.match(r"\s*([A-Za-z][\w+.-]*)://", str(url))
-        return f"{match.group(1)}://<unparsable URL>" if match else "<unparsable database URL>"
+    """Return ``url`` with its password (also one in the query) replaced by ``***``."""
+    return mask_url(url)
 
 
 def _secrets_of(url: URL | None) -> list[str]:
-    """The password of ``url`` in the spellings a driver message could contain."""
+    """The credentials of ``url`` in the spellings a driver message could contain."""
     # Very short passwords are not blanked: "p" would mangle every message, and no driver
     # message echoes a password anyway (this is a second line of defence).
-    if url is None or not url.password or len(str(url.password)) < 4:
-        return []
-    pw = str(url.password)
-    return sorted({pw, quote(pw, safe=""), quote(pw)}, key=len, reverse=True)
+    return sorted((s for s in url_secrets(url) if len(s) >= 4), key=len, reverse=True)
 
 
 def _scrub(text: str, url: URL | None) -> str:
