@@ -303,3 +303,17 @@ def test_report_shows_the_precondition_in_the_stewards_language(tmp_path: Path, 
     assert "source.rows_present" in page
     assert "keine Datensätze" in page
     assert "Export fehlgeschlagen" in page
+
+
+def test_sources_test_says_an_empty_source_would_not_pass(tmp_path: Path, dataguard) -> None:
+    write(tmp_path / "kunden.csv", HEADER + "\n")
+    config = write(
+        tmp_path / "dataguard.yml",
+        "sources:\n  s: {path: kunden.csv}\n"
+        "checks:\n  c: {source: s, suite: customers}\n"
+        "gates:\n  g: {checks: [c]}\n",
+    )
+    run = dataguard("sources", "test", "--config", str(config), "--format", "json")
+    assert run.code == 3
+    check = run.json()["sources"][0]["checks"][0]
+    assert check["rows"] == 0 and "holds no records" in check["error"]

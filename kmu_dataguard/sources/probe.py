@@ -89,6 +89,13 @@ def _probe(config: Config, name: str) -> SourceProbe:
             result.columns = table.columns
             result.not_provided = table.not_provided
             _close(table)
+            if table.rows == 0 and not check.allow_empty:
+                # What the gate would say: no data is never a pass.
+                probe.ok = False
+                result.error = (
+                    f"{table.origin} holds no records; a gate would exit 3 "
+                    "(set allow_empty: true on the check if empty is normal)"
+                )
         except DataguardError as exc:
             probe.ok = False
             result.error = redact(str(exc), config.secrets)
