@@ -25,7 +25,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from kmu_dataguard.outputs.files import atomic_write_text, umask
+from kmu_dataguard.outputs.files import atomic_write_text, bounded_name, umask
 from kmu_dataguard.report.export import export_stem, write_csv, write_xlsx
 from kmu_dataguard.report.export import failing_outcomes as _failing
 from kmu_dataguard.report.html import HistoryEntry, render_report
@@ -164,4 +164,5 @@ def _make_readable(folder: Path) -> None:
 
 
 def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9.-]+", "-", name).strip(".-") or "check"
+    safe = re.sub(r"[^A-Za-z0-9.-]+", "-", name).strip(".-")
+    return bounded_name(safe) if safe else "check"
