@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kmu_dataguard.config import CheckConfig, Config, build_config, load_config, redact
-from kmu_dataguard.errors import ConfigError, DataguardError, SourceError
+from kmu_dataguard.errors import ConfigError, DataguardError, RunStopped, SourceError
 from kmu_dataguard.gate import check_verdict, exit_code_for, gate_verdict
 from kmu_dataguard.results import CheckResult, GateResult, RunError, Severity
 from kmu_dataguard.suites import SuiteCatalog
@@ -148,6 +148,21 @@ def _run(
         checks=checks,
         errors=errors,
     )
+    try:
+        _write_outputs(cfg, result, validations, report, secrets)
+    except RunStopped as stop:
+        stop.validated = True  # so the message does not claim that nothing was validated
+        raise
+    return result
+
+
+def _write_outputs(
+    cfg: Config,
+    result: GateResult,
+    validations: list[Any] | None,
+    report: _ReportSettings,
+    secrets: set[str],
+) -> None:
     if validations is not None and report.data_docs is not None:
         _write_data_docs(result, validations, Path(report.data_docs), secrets)
     target = report.folder if report.folder is not None else cfg.report_dir
@@ -157,7 +172,6 @@ def _run(
         lang = resolve_lang(report.lang, cfg.lang)
         where = cfg.resolve_path(os.fspath(target))
         _write_report(result, where, secrets, lang=lang, mask=report.mask, keep=cfg.report_keep)
-    return result
 
 
 def _run_check(

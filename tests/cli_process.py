@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -23,14 +24,9 @@ def environment() -> dict[str, str]:
     return env
 
 
-def start(*args: str | os.PathLike[str], **kwargs: object) -> subprocess.Popen[str]:
+def start(*args: str | os.PathLike[str], stderr: Any = subprocess.PIPE) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        command(*args),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=environment(),
-        **kwargs,  # type: ignore[call-overload]
+        command(*args), stdout=subprocess.PIPE, stderr=stderr, text=True, env=environment()
     )
 
 
