@@ -8,6 +8,7 @@ says exactly what was not validated; the verdict is then ``error`` (exit 3), nev
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import time
@@ -253,8 +254,19 @@ def _write_report(
     try:
         result.report_path = str(write_report(result, folder, lang=lang, mask=mask, keep=keep))
     except OSError as exc:
-        message = redact(f"report could not be written to {folder}: {exc.strerror or exc}", secrets)
+        hint = _WRITE_HINTS.get(exc.errno or 0, "choose another --report folder")
+        detail = f"{exc.strerror or exc}; {hint}"
+        message = redact(f"report could not be written to {folder}: {detail}", secrets)
         _record_error(result, message)
+
+
+# What to do when the report folder cannot be written, by errno (default: another folder).
+_WRITE_HINTS = {
+    errno.ENOSPC: "free space or choose another --report folder",
+    errno.EDQUOT: "free space (disk quota exceeded) or choose another --report folder",
+    errno.EACCES: "make it writable for this user or choose another --report folder",
+    errno.EPERM: "make it writable for this user or choose another --report folder",
+}
 
 
 def _write_data_docs(
