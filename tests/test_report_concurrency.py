@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import kmu_dataguard
+from kmu_dataguard.report.store import write_report
 from tests.cli_process import add_gate, leftovers, start
 
 RUNS = 8
@@ -86,3 +89,37 @@ def test_eight_gates_at_once_on_one_report_folder(world, tmp_path):
     shown = _SHOWN.search(page)[1]
     assert started[shown] == max(started.values()), "index.html shows the newest run"
     assert leftovers(report) == []
+
+
+def _at(result, minutes: int):
+    moved = copy.copy(result)
+    moved.started_at = result.started_at + timedelta(minutes=minutes)
+    return moved
+
+
+def test_an_older_run_finishing_later_keeps_the_newer_page(world, tmp_path):
+    result = kmu_dataguard.run_gate("invoicing", config=world.config)
+    report = tmp_path / "report"
+    assert write_report(_at(result, 0), report, keep=3) == report / "index.html"
+    newest = (report / "index.html").read_bytes()
+    late = write_report(_at(result, -5), report, keep=3)  # started earlier, finished later
+    assert (report / "index.html").read_bytes() == newest
+    assert late.parent.parent == report / "runs" and late.is_file(), "its own page is returned"
+    assert late.parent.name < _SHOWN.search(newest.decode())[1]
+    write_report(_at(result, 1), report, keep=3)  # a newer run lists the late one in its history
+    page = (report / "index.html").read_text(encoding="utf-8")
+    assert f"runs/{late.parent.name}/index.html" in page
+    assert _broken_links(report, page) == []
+
+
+def test_pruning_spares_the_run_the_page_shows(world, tmp_path):
+    result = kmu_dataguard.run_gate("invoicing", config=world.config)
+    report = tmp_path / "report"
+    write_report(_at(result, 0), report, keep=1)
+    # keep=1 and an older run arrives: the older one goes, never the one index.html shows.
+    assert write_report(_at(result, -5), report, keep=1) == report / "index.html"
+    page = (report / "index.html").read_text(encoding="utf-8")
+    links = _LINK.findall(page)
+    assert links and [h for h in links if not (report / h).is_file()] == []
+    assert len(list((report / "runs").iterdir())) == 1
+    assert _broken_links(report, page) == []
