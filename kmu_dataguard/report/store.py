@@ -3,16 +3,19 @@
 Layout of a report folder::
 
     REPORT_DIR/
-      index.html                       the latest run (replaced atomically; bookmark this)
-      runs/<gate>_<YYYYmmdd-HHMMSS>/   one folder per run, the last ``keep`` per gate
+      index.html                       the newest run (replaced atomically; bookmark this)
+      runs/<gate>_<YYYYmmdd-HHMMSS>[-n]/  one folder per run, the last ``keep`` per gate
         index.html                     the same report, links relative to this folder
         failing-records/<check>.csv    per check with failing records: CSV (Excel, ';', BOM)
         failing-records/<check>.xlsx   and XLSX, unmasked
 
 A run is written into a hidden temporary folder next to the runs and renamed into place only when
-complete; the top-level ``index.html`` is replaced by renaming a finished file over it. A run
-that fails midway removes its temporary folder and leaves the previous report untouched. No
-symlinks: they do not survive Windows shares.
+complete; the rename claims the name (``-2``, ``-3``… when taken), so runs of the same second
+never collide. Publishing (the top-level ``index.html``, pruning) happens under an advisory lock:
+only a run that started no earlier than the one shown replaces the page, and a run the live page
+links is never removed. A run that fails or is stopped midway removes its folders and leaves the
+previous report untouched. Gate and check names are cut to a bounded length plus a hash. No
+symlinks: they do not survive Windows shares. The guarantees are in docs/report-folder.md.
 """
 
 from __future__ import annotations
