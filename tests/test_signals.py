@@ -99,3 +99,28 @@ def test_signal_mid_run_stops_cleanly(big_world: Path, tmp_path: Path, signum, s
     assert doc["errors"] == [{"check": None, "message": message.removeprefix("dataguard: ")}]
     assert _snapshot(report) == before, "the previous report is byte-identical"
     assert leftovers(report) == [], "no temporary folder with unmasked lists left behind"
+
+
+def test_handlers_stop_once_restore_after_and_leave_ignored_signals_ignored():
+    from kmu_dataguard.cli.signals import stop_on_signals
+    from kmu_dataguard.errors import RunStopped
+
+    term_before = signal.getsignal(signal.SIGTERM)
+    int_before = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as under nohup or `cmd &`
+    try:
+        with stop_on_signals():
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            with pytest.raises(RunStopped) as caught:
+                signal.raise_signal(signal.SIGTERM)
+            # While the clean-up runs, a second signal must not cut it short.
+            assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+            signal.raise_signal(signal.SIGTERM)
+        assert signal.getsignal(signal.SIGTERM) == term_before, "restored after"
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        assert caught.value.exit_code == 143
+        assert str(caught.value) == (
+            "stopped by SIGTERM; nothing was validated; the previous report is unchanged"
+        )
+    finally:
+        signal.signal(signal.SIGTERM, term_before)
+        signal.signal(signal.SIGINT, int_before)

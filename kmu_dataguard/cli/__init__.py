@@ -33,7 +33,8 @@ def cli(verbose: int) -> None:
 
     \b
     Exit codes: 0 pass (warnings allowed), 1 blocked (data failed a blocking
-    expectation), 2 usage or configuration error, 3 could not validate.
+    expectation), 2 usage or configuration error, 3 could not validate,
+    130/143 stopped by SIGINT/SIGTERM.
     """
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="dataguard: %(message)s")
     # -v and -vv concern our own messages; libraries stay at warnings.
