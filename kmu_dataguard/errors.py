@@ -13,6 +13,10 @@ process exit code the CLI maps it to (see :mod:`kmu_dataguard.exit_codes`)::
 :class:`GateBlocked` is not an error of the tool: it is raised on request by
 ``GateResult.raise_for_verdict()`` when the data failed a blocking expectation.
 
+:class:`RunStopped` is not an error either: the CLI raises it (a ``BaseException``, like
+``KeyboardInterrupt``) from its SIGINT/SIGTERM handler so every ``finally`` and cleanup runs;
+it exits 128 + the signal number (130 SIGINT, 143 SIGTERM).
+
 Third-party exceptions (pandas, SQLAlchemy, Great Expectations) are translated where they enter,
 with ``raise ... from exc`` so the cause is kept for debugging. Messages name the file, row,
 column or key and say what is wrong; they never contain a password.
@@ -30,6 +34,7 @@ __all__ = [
     "DataguardError",
     "EngineError",
     "GateBlocked",
+    "RunStopped",
     "SourceError",
     "SuiteError",
     "ValidationUnavailable",
@@ -77,3 +82,32 @@ class GateBlocked(Exception):
         self.result = result
         self.exit_code = int(result.exit_code)
         super().__init__(result.summary())
+
+
+class RunStopped(BaseException):
+    """A run was stopped by a signal; the attributes say how far it got, for a true message.
+
+    ``validated`` is set once every check has run; ``report`` once the new report was published.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.validated = False
+        self.report: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum  # the shell convention: 130 for SIGINT, 143 for SIGTERM
+
+    def __str__(self) -> str:
+        import signal
+
+        name = signal.Signals(self.signum).name
+        if not self.validated:
+            done = "nothing was validated"
+        else:
+            done = "validation finished but the run was not completed"
+        if self.report is None:
+            return f"stopped by {name}; {done}; the previous report is unchanged"
+        return f"stopped by {name}; {done}; the new report is {self.report}"

@@ -12,6 +12,9 @@ code  name          meaning
 
 The gate fails closed: a run in which anything was not checked is never 0. When some checks
 blocked and others could not be validated, the result is 3 (the verdict is incomplete).
+
+A run stopped by a signal is not a verdict and has no member here: the CLI exits 128 + the
+signal number, 130 for SIGINT (Ctrl-C) and 143 for SIGTERM (see ``errors.RunStopped``).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ says exactly what was not validated; the verdict is then ``error`` (exit 3), nev
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kmu_dataguard.config import CheckConfig, Config, build_config, load_config, redact
-from kmu_dataguard.errors import ConfigError, DataguardError, SourceError
+from kmu_dataguard.errors import ConfigError, DataguardError, RunStopped, SourceError
 from kmu_dataguard.gate import check_verdict, exit_code_for, gate_verdict
 from kmu_dataguard.preconditions import Preconditions, blocks_validation, source_outcomes
 from kmu_dataguard.results import CheckResult, GateResult, RunError, Severity
@@ -158,6 +159,21 @@ def _run(
         checks=checks,
         errors=errors,
     )
+    try:
+        _write_outputs(cfg, result, validations, report, secrets)
+    except RunStopped as stop:
+        stop.validated = True  # so the message does not claim that nothing was validated
+        raise
+    return result
+
+
+def _write_outputs(
+    cfg: Config,
+    result: GateResult,
+    validations: list[Any] | None,
+    report: _ReportSettings,
+    secrets: set[str],
+) -> None:
     if validations is not None and report.data_docs is not None:
         _write_data_docs(result, validations, Path(report.data_docs), secrets)
     target = report.folder if report.folder is not None else cfg.report_dir
@@ -167,7 +183,6 @@ def _run(
         lang = resolve_lang(report.lang, cfg.lang)
         where = cfg.resolve_path(os.fspath(target))
         _write_report(result, where, secrets, lang=lang, mask=report.mask, keep=cfg.report_keep)
-    return result
 
 
 def _run_check(
@@ -258,8 +273,19 @@ def _write_report(
     try:
         result.report_path = str(write_report(result, folder, lang=lang, mask=mask, keep=keep))
     except OSError as exc:
-        message = redact(f"report could not be written to {folder}: {exc.strerror or exc}", secrets)
+        hint = _WRITE_HINTS.get(exc.errno or 0, "choose another --report folder")
+        detail = f"{exc.strerror or exc}; {hint}"
+        message = redact(f"report could not be written to {folder}: {detail}", secrets)
         _record_error(result, message)
+
+
+# What to do when the report folder cannot be written, by errno (default: another folder).
+_WRITE_HINTS = {
+    errno.ENOSPC: "free space or choose another --report folder",
+    errno.EDQUOT: "free space (disk quota exceeded) or choose another --report folder",
+    errno.EACCES: "make it writable for this user or choose another --report folder",
+    errno.EPERM: "make it writable for this user or choose another --report folder",
+}
 
 
 def _write_data_docs(

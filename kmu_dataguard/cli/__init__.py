@@ -16,9 +16,10 @@ from kmu_dataguard.cli.check import check
 from kmu_dataguard.cli.demo import demo
 from kmu_dataguard.cli.gate import gate
 from kmu_dataguard.cli.profiles import profiles
+from kmu_dataguard.cli.signals import stop_on_signals
 from kmu_dataguard.cli.sources import sources
 from kmu_dataguard.cli.suites import suites
-from kmu_dataguard.errors import DataguardError
+from kmu_dataguard.errors import DataguardError, RunStopped
 from kmu_dataguard.exit_codes import ExitCode
 
 __all__ = ["cli", "main"]
@@ -32,7 +33,8 @@ def cli(verbose: int) -> None:
 
     \b
     Exit codes: 0 pass (warnings allowed), 1 blocked (data failed a blocking
-    expectation), 2 usage or configuration error, 3 could not validate.
+    expectation), 2 usage or configuration error, 3 could not validate,
+    130/143 stopped by SIGINT/SIGTERM.
     """
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="dataguard: %(message)s")
     # -v and -vv concern our own messages; libraries stay at warnings.
@@ -46,8 +48,16 @@ for command in (gate, check, suites, profiles, sources, demo):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code (never a traceback, never 1 for a crash)."""
+    with stop_on_signals():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         code = cli.main(args=argv, prog_name="dataguard", standalone_mode=False)
+    except RunStopped as stop:  # commands without a result document (suites, demo, …)
+        click.echo(f"dataguard: {stop}", err=True)
+        return stop.exit_code
     except click.exceptions.Exit as exc:  # --help, --version
         return int(exc.exit_code)
     except click.UsageError as exc:
@@ -56,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return int(ExitCode.USAGE)
-    except click.Abort:
+    except click.Abort:  # end of input at a prompt
         click.echo("dataguard: aborted; nothing was validated", err=True)
         return int(ExitCode.UNAVAILABLE)
     except DataguardError as exc:

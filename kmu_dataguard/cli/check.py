@@ -12,7 +12,7 @@ from kmu_dataguard.cli.options import (
     output_options,
     report_options,
 )
-from kmu_dataguard.errors import DataguardError
+from kmu_dataguard.errors import DataguardError, RunStopped
 
 
 @click.command()
@@ -126,6 +126,6 @@ def check(
             fresh={"column": fresh_column.strip(), "max_age": fresh_age.strip()} if fresh else None,
             **outputs.run_kwargs(),
         )
-    except DataguardError as exc:
+    except (DataguardError, RunStopped) as exc:
         return emit_error(exc, output_format, outputs=outputs)
     return emit_result(result, output_format, outputs)

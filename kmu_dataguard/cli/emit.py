@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import click
 
 from kmu_dataguard.cli.options import OutputOptions
-from kmu_dataguard.errors import DataguardError
+from kmu_dataguard.errors import DataguardError, RunStopped
 from kmu_dataguard.exit_codes import ExitCode
 from kmu_dataguard.results import GateResult
 
@@ -23,34 +23,42 @@ def emit_result(
     result: GateResult, output_format: str, outputs: OutputOptions | None = None
 ) -> int:
     outputs = outputs or OutputOptions()
-    if outputs.mask:
+    try:
+        text = _render(result, output_format, outputs.mask)
+    except RunStopped as stop:
+        # Stopped before anything was printed: the error document replaces the result.
+        stop.validated, stop.report = True, result.report_path
+        return emit_error(stop, output_format, result.gate, outputs)
+    if not _deliver(text, outputs.output):
+        return int(ExitCode.UNAVAILABLE)  # nobody may rely on a result that was not delivered
+    return int(result.exit_code)
+
+
+def _render(result: GateResult, output_format: str, mask: bool) -> str:
+    if mask:
         from kmu_dataguard.report.masking import mask_result
 
         result = mask_result(result)
     if output_format == "json":
         from kmu_dataguard.outputs.json_doc import render_json
 
-        text = render_json(result)
-    elif output_format == "junit":
+        return render_json(result)
+    if output_format == "junit":
         from kmu_dataguard.outputs.junit import render_junit
 
-        text = render_junit(result)
-    else:
-        from kmu_dataguard.outputs.text import render_text
+        return render_junit(result)
+    from kmu_dataguard.outputs.text import render_text
 
-        text = render_text(result)
-    if not _deliver(text, outputs.output):
-        return int(ExitCode.UNAVAILABLE)  # nobody may rely on a result that was not delivered
-    return int(result.exit_code)
+    return render_text(result)
 
 
 def emit_error(
-    exc: DataguardError,
+    exc: DataguardError | RunStopped,
     output_format: str,
     gate: str | None = None,
     outputs: OutputOptions | None = None,
 ) -> int:
-    """Report an error that prevented a result; return its exit code."""
+    """Report an error (or a stop by a signal) that prevented a result; return its exit code."""
     outputs = outputs or OutputOptions()
     if output_format == "json":
         import json
@@ -70,7 +78,8 @@ def emit_error(
         from kmu_dataguard.outputs.junit import render_junit_error
 
         _deliver(render_junit_error(str(exc), gate), outputs.output)
-    click.echo(f"dataguard: error: {exc}", err=True)
+    kind = "" if isinstance(exc, RunStopped) else "error: "
+    click.echo(f"dataguard: {kind}{exc}", err=True)
     return exc.exit_code
 
 

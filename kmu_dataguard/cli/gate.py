@@ -12,7 +12,7 @@ from kmu_dataguard.cli.options import (
     output_options,
     report_options,
 )
-from kmu_dataguard.errors import DataguardError
+from kmu_dataguard.errors import DataguardError, RunStopped
 
 
 @click.command()
@@ -50,6 +50,6 @@ def gate(
             max_keys=max_keys,
             **outputs.run_kwargs(),
         )
-    except DataguardError as exc:
+    except (DataguardError, RunStopped) as exc:
         return emit_error(exc, output_format, gate=name, outputs=outputs)
     return emit_result(result, output_format, outputs)

@@ -56,7 +56,9 @@ def output_options(f: F) -> F:
         click.option(
             "--output",
             "output_file",
-            type=click.Path(dir_okay=False, writable=True),
+            # Not writable=True: an output that cannot be written fails closed at write time
+            # (exit 3, the result still printed), not as a usage error without a document.
+            type=click.Path(dir_okay=False),
             default=None,
             help="Write the text, JSON or JUnit output to this file (atomically) "
             "instead of stdout.",
@@ -90,7 +92,8 @@ def report_options(f: F) -> F:
     f = click.option(
         "--report",
         "report_dir",
-        type=click.Path(file_okay=False, writable=True),
+        # Not writable=True: see --output; the report store reports why it could not write.
+        type=click.Path(file_okay=False),
         default=None,
         help="Write the HTML report (index.html, failing-records lists) into this folder.",
     )(f)

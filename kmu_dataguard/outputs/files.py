@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_text", "umask"]
+__all__ = ["atomic_write_text", "bounded_name", "umask"]
+
+# File names are limited to 255 bytes (ext4, NTFS, SMB); names built from gate and check names
+# stay well below that, leaving room for a time stamp, a suffix and an extension.
+NAME_LIMIT = 80
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
@@ -30,3 +35,14 @@ def umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def bounded_name(name: str, limit: int = NAME_LIMIT) -> str:
+    """``name`` if it fits in ``limit`` characters, else a prefix plus a hash of the whole name.
+
+    The hash keeps two long names that share their beginning apart.
+    """
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    return f"{name[: limit - len(digest) - 1]}-{digest}"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kmu_dataguard.outputs.files import bounded_name
 from kmu_dataguard.report.i18n import Lang, Texts
 from kmu_dataguard.results import CheckResult, ExpectationOutcome
 
@@ -57,7 +58,7 @@ def neutralise(value: Any) -> str:
 def export_stem(check_name: str) -> str:
     """A file-name-safe stem for a check's lists."""
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", check_name).strip("._")
-    return stem or "check"
+    return bounded_name(stem) if stem else "check"
 
 
 def failing_outcomes(check: CheckResult) -> list[ExpectationOutcome]:

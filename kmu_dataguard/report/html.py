@@ -71,8 +71,12 @@ def render_report(
     mask: bool = True,
     exports: dict[str, tuple[str, str]] | None = None,
     history: list[HistoryEntry] | None = None,
+    run: str | None = None,
 ) -> str:
-    """The page for ``result``; ``exports`` maps a check name to its (csv, xlsx) hrefs."""
+    """The page for ``result``; ``exports`` maps a check name to its (csv, xlsx) hrefs.
+
+    ``run`` names the run folder a top-level page shows (a ``<meta>`` the report store reads).
+    """
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     t = Texts(lang)
@@ -106,6 +110,8 @@ def render_report(
         script_hash=f"sha256-{digest}",
         pager_rows=PAGER_ROWS,
         version=_version(),
+        run=run,
+        started=result.started_at.isoformat(),
         n=lambda v: format_number(v, lang),
     )
 
