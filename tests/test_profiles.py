@@ -161,7 +161,7 @@ def test_sql_profile_query_is_accepted_uninterpreted(tmp_path):
         ),
         ("name: x\ntitle: t\nkind: file\n", r"x\.yml: entities: missing"),
         ("- a\n- b\n", r"x\.yml: \(top level\): expected a mapping, got list"),
-        ("name: x\n  title: [\n", r"x\.yml: line \d+: invalid YAML"),
+        ("name: x\n  title: [\n", r"x\.yml: line \d+, column \d+: "),
     ],
 )
 def test_strict_loader_names_file_and_key_path(tmp_path, body, message):

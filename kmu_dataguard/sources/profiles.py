@@ -36,11 +36,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from kmu_dataguard.entities import CANONICAL
 from kmu_dataguard.errors import ConfigError, SourceError
 from kmu_dataguard.paths import builtin_dir
+from kmu_dataguard.yaml_safe import load_yaml_file
 
 __all__ = [
     "CANONICAL",
@@ -251,17 +251,7 @@ def _parse_entity(chk: _Checker, kind: str, entity: str, raw: Any, where: str) -
 
 
 def _parse_profile(path: Path) -> Profile:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: profile file not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read profile ({exc})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{path}: {at}invalid YAML ({problem})") from exc
+    raw = load_yaml_file(path, "connector profile")
 
     chk = _Checker(path)
     data = chk.mapping(raw, "", _PROFILE_KEYS)
