@@ -199,3 +199,10 @@ def test_anchors_with_env_values_load(tmp_path, monkeypatch):
     cfg = load(tmp_path, text)
     assert cfg.sources["crm2"].delimiter == ";"
     assert cfg.sources["crm2"].path == "other.csv"
+
+
+@pytest.mark.parametrize("suite", ["s" * 300, "a/" * 2000 + "x.json", '"a\\0b"'])
+def test_suite_name_the_system_cannot_look_up_is_a_config_error(tmp_path, suite):
+    # Found by tests/test_config_fuzz.py: a name longer than a file name escaped as OSError.
+    with pytest.raises(ConfigError, match=r"checks\.contacts\.suite: no suite named"):
+        load(tmp_path, GOOD.replace("suite: contacts", f"suite: {suite}"))
