@@ -436,7 +436,7 @@ _UMLAUTS = str.maketrans(
 def _shown(name: object) -> str:
     """A user's key as it can appear in a one-line message (control characters escaped)."""
     text = str(name)
-    text = text if text.isprintable() else repr(text)
+    text = text if text.isprintable() else repr(text)  # quoted: a name "a\n" shows as 'a\n'
     return text if len(text) <= 40 else text[:40] + "…"
 
 

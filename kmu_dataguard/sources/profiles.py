@@ -38,7 +38,7 @@ from typing import Any
 import pandas as pd
 
 from kmu_dataguard.entities import CANONICAL
-from kmu_dataguard.errors import ConfigError, SourceError
+from kmu_dataguard.errors import ConfigError, SourceError, one_line
 from kmu_dataguard.paths import builtin_dir
 from kmu_dataguard.yaml_safe import load_yaml_file
 
@@ -122,7 +122,8 @@ class _Checker:
         self.path = path
 
     def fail(self, where: str, what: str) -> ConfigError:
-        return ConfigError(f"{self.path}: {where}: {what}")
+        # ``where`` is built from the file's keys, which may hold any character.
+        return ConfigError(f"{self.path}: {one_line(where)}: {one_line(what)}")
 
     def mapping(self, value: Any, where: str, allowed: set[str]) -> dict[str, Any]:
         if not isinstance(value, dict):
