@@ -169,3 +169,14 @@ def test_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_the_documented_limits_are_the_limits_in_the_code():
+    from kmu_dataguard.config import MAX_NAME
+
+    doc = (Path(__file__).parents[1] / "docs" / "configuration-safety.md").read_text("utf-8")
+    assert f"| {yaml_safe.MAX_BYTES:,} bytes |" in doc
+    assert f"| {MAX_NODES:,} values |" in doc
+    assert f"| {MAX_DEPTH} levels |" in doc
+    assert f"| {yaml_safe.MAX_NUMBER_CHARS} characters |" in doc
+    assert f"at most {MAX_NAME} characters (they become file names" in doc
