@@ -180,3 +180,16 @@ def test_the_documented_limits_are_the_limits_in_the_code():
     assert f"| {MAX_DEPTH} levels |" in doc
     assert f"| {yaml_safe.MAX_NUMBER_CHARS} characters |" in doc
     assert f"at most {MAX_NAME} characters (they become file names" in doc
+
+
+def test_unreadable_file_is_refused(tmp_path, monkeypatch):
+    path = write(tmp_path / "dataguard.yml", "version: 1\n")
+    real_open = os.open
+
+    def denied(file, *args, **kwargs):
+        if Path(file) == path:
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)  # root can read a chmod 000 file, so simulate it
+    assert "cannot read configuration file (Permission denied)" in load_file(path)
