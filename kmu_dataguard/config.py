@@ -29,7 +29,7 @@ from pydantic import (
 )
 from sqlalchemy.exc import ArgumentError
 
-from kmu_dataguard.errors import ConfigError
+from kmu_dataguard.errors import ConfigError, one_line
 from kmu_dataguard.yaml_safe import load_yaml_file
 
 if TYPE_CHECKING:
@@ -416,6 +416,11 @@ def _check_references(config: Config, file: Path) -> None:
                 )
 
 
+_UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+
+
 def safe_name(text: str) -> str:
     """A valid check name made from any text (a file stem, a table): ASCII, at most MAX_NAME.
 
@@ -428,15 +433,9 @@ def safe_name(text: str) -> str:
     return text[:MAX_NAME].rstrip("_.-") or "input"
 
 
-_UMLAUTS = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
-)
-
-
 def _shown(name: object) -> str:
-    """A user's key as it can appear in a one-line message (control characters escaped)."""
-    text = str(name)
-    text = text if text.isprintable() else repr(text)  # quoted: a name "a\n" shows as 'a\n'
+    """A user's key as it can appear in a one-line message (escaped, shortened)."""
+    text = one_line(str(name))
     return text if len(text) <= 40 else text[:40] + "…"
 
 

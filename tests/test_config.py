@@ -130,7 +130,7 @@ def test_top_level_must_be_a_mapping(tmp_path):
         (
             "  invoicing:",
             '  "invoicing\\n":',
-            r"gates.'invoicing\n': names may use letters, digits",
+            r"gates.invoicing\n: names may use letters, digits",
         ),
         ("  crm: {", "  -crm: {", "sources.-crm: names may use"),
         ("  invoicing:", f"  {'g' * 65}:", "name of 65 characters; use at most 64"),
