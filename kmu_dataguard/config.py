@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -28,7 +29,8 @@ from pydantic import (
 )
 from sqlalchemy.exc import ArgumentError
 
-from kmu_dataguard.errors import ConfigError
+from kmu_dataguard.errors import ConfigError, one_line
+from kmu_dataguard.yaml_safe import load_yaml_file
 
 if TYPE_CHECKING:
     from kmu_dataguard.sources.profiles import Profile
@@ -43,12 +45,24 @@ __all__ = [
     "build_config",
     "load_config",
     "redact",
+    "safe_name",
     "url_passwords",
 ]
 
 DEFAULT_CONFIG = "dataguard.yml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-_NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")  # whole name: fullmatch, no trailing "\n"
+MAX_NAME = 64  # names become file names (reports, JUnit) and must stay readable
+
+
+def _refuse_bool(value: Any) -> Any:
+    # pydantic takes True for 1 (and 1.0); a YAML "yes" for a number is a mistake.
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true/false")
+    return value
+
+
+NoBool = BeforeValidator(_refuse_bool)
 
 
 def _valid_age(value: str) -> str:
@@ -121,7 +135,7 @@ class CheckConfig(_Strict):
     query: str | None = None
     key: str | None = None
     allow_empty: bool = False
-    min_rows: int | None = Field(default=None, ge=1)
+    min_rows: Annotated[int | None, NoBool] = Field(default=None, ge=1)
     fresh: FreshConfig | None = None
 
     @property
@@ -171,7 +185,7 @@ class AgreeRule(_Strict):
     from_: str = Field(alias="from")
     to: str
     compare: Literal["equal", "similar", "vat_id", "email_domain"] = "equal"
-    threshold: float | None = Field(default=None, gt=0, le=1)
+    threshold: Annotated[float | None, NoBool] = Field(default=None, gt=0, le=1)
     severity: Literal["critical", "warning"] | None = None
 
     @model_validator(mode="after")
@@ -195,11 +209,11 @@ class ReferenceConfig(_Strict):
 
 
 class Config(_Strict):
-    version: Literal[1] = 1
+    version: Annotated[Literal[1], NoBool] = 1
     suites_dir: str | None = None
     connectors_dir: str | None = None
     report_dir: str | None = None
-    report_keep: int = Field(default=10, ge=1)
+    report_keep: Annotated[int, NoBool] = Field(default=10, ge=1)
     lang: Literal["de", "en"] | None = None
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     checks: dict[str, CheckConfig] = Field(default_factory=dict)
@@ -259,19 +273,7 @@ def redact(text: str, secrets: frozenset[str] | set[str]) -> str:
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """Read, interpolate and validate a configuration file; check every cross-reference."""
     file = Path(path) if path is not None else Path(DEFAULT_CONFIG)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{file}: configuration file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{file}: cannot read configuration file ({exc})") from exc
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(f"{file}:{where}: {problem}") from None
+    raw = load_yaml_file(file, "configuration file")
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -294,16 +296,34 @@ def build_config(data: dict[str, Any], *, origin: Path, secrets: set[str] | None
         raise ConfigError(redact(message, secrets or set())) from None
     config._path = origin.resolve()
     config._secrets = frozenset(secrets or ())
+    _check_names(config, origin)
+    _check_folders(config, origin)
     _check_urls(config)
     _check_references(config, origin)
     return config
 
 
-def _interpolate(value: Any, secrets: set[str], file: Path, where: tuple[str, ...]) -> Any:
+def _interpolate(
+    value: Any,
+    secrets: set[str],
+    file: Path,
+    where: tuple[str, ...],
+    done: dict[int, Any] | None = None,
+) -> Any:
+    """Replace ``${NAME}`` in every string; a node shared through YAML aliases is done once."""
+    done = {} if done is None else done
+    if isinstance(value, dict | list) and id(value) in done:
+        return done[id(value)]
     if isinstance(value, dict):
-        return {k: _interpolate(v, secrets, file, (*where, str(k))) for k, v in value.items()}
+        done[id(value)] = {
+            k: _interpolate(v, secrets, file, (*where, str(k)), done) for k, v in value.items()
+        }
+        return done[id(value)]
     if isinstance(value, list):
-        return [_interpolate(v, secrets, file, (*where, str(i))) for i, v in enumerate(value)]
+        done[id(value)] = [
+            _interpolate(v, secrets, file, (*where, str(i)), done) for i, v in enumerate(value)
+        ]
+        return done[id(value)]
     if not isinstance(value, str):
         return value
 
@@ -416,12 +436,59 @@ def _check_references(config: Config, file: Path) -> None:
                     f"{file}: gates.{name}.references.{i}: no reference named {ref_name!r} "
                     f"(references defined: {known})"
                 )
+
+
+_UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+
+
+def safe_name(text: str) -> str:
+    """A valid check name made from any text (a file stem, a table): ASCII, at most MAX_NAME.
+
+    German umlauts are transliterated (Ü → Ue, ß → ss), other accents dropped (é → e), every run
+    of other characters becomes one '_'; never empty.
+    """
+    text = text.translate(_UMLAUTS)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_.-")
+    return text[:MAX_NAME].rstrip("_.-") or "input"
+
+
+def _shown(name: object) -> str:
+    """A user's key as it can appear in a one-line message (escaped, shortened)."""
+    text = one_line(str(name))
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _check_names(config: Config, file: Path) -> None:
     for section in ("sources", "checks", "references", "gates"):
         for name in getattr(config, section):
-            if not re.match(_NAME, name):
+            where = f"{file}: {section}.{_shown(name)}"
+            if len(name) > MAX_NAME:
                 raise ConfigError(
-                    f"{file}: {section}.{name}: names may use letters, digits, '_', '-' and '.'"
+                    f"{where}: name of {len(name)} characters; use at most {MAX_NAME}"
                 )
+            if not _NAME.fullmatch(name):
+                raise ConfigError(
+                    f"{where}: names may use letters, digits, '_', '-' and '.' "
+                    "(not '.' or '-' first)"
+                )
+
+
+def _check_folders(config: Config, file: Path) -> None:
+    for key in ("suites_dir", "connectors_dir"):
+        value = getattr(config, key)
+        if value is None:
+            continue
+        folder = config.resolve_path(value)
+        try:
+            found = "a folder" if folder.is_dir() else "a file" if folder.exists() else None
+        except (OSError, ValueError):  # a name too long, a NUL byte
+            found = None
+        if found != "a folder":
+            state = f"is {found}, not a folder" if found else "does not exist"
+            raise ConfigError(f"{file}: {key}: {folder} {state}; create it or correct the path")
 
 
 def _load_profile(config: Config, source_name: str, profile: str) -> Profile:
@@ -460,7 +527,7 @@ def _check_profiled(where: str, check: CheckConfig, source: SourceConfig, profil
 def _describe_validation_error(file: Path, exc: ValidationError) -> str:
     errors = exc.errors()
     first = errors[0]
-    loc = [str(p) for p in first["loc"]]
+    loc = [_shown(p) for p in first["loc"]]
     where = ".".join(loc) or "(top level)"
     if first["type"] == "extra_forbidden":
         parent = ".".join(loc[:-1])

@@ -38,7 +38,13 @@ __all__ = [
     "SourceError",
     "SuiteError",
     "ValidationUnavailable",
+    "one_line",
 ]
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters escaped, so that a message stays one line."""
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 class DataguardError(Exception):

@@ -17,7 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kmu_dataguard.config import CheckConfig, Config, build_config, load_config, redact
+from kmu_dataguard.config import (
+    CheckConfig,
+    Config,
+    build_config,
+    load_config,
+    redact,
+    safe_name,
+)
 from kmu_dataguard.errors import ConfigError, DataguardError, RunStopped, SourceError
 from kmu_dataguard.gate import check_verdict, exit_code_for, gate_verdict
 from kmu_dataguard.preconditions import Preconditions, blocks_validation, source_outcomes
@@ -99,7 +106,9 @@ def run_check(
         "min_rows": min_rows,
         "fresh": fresh,
     }
-    name = entity or table or ("query" if query else Path(text).stem if not is_url else "input")
+    # The check is named after what is read; the source keeps the real path or URL.
+    label = entity or table or ("query" if query else "input" if is_url else Path(text).stem)
+    name = safe_name(label)
     data = {
         "suites_dir": os.fspath(suites_dir) if suites_dir else None,
         "connectors_dir": os.fspath(connectors_dir) if connectors_dir else None,

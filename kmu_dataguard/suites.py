@@ -66,11 +66,11 @@ class SuiteCatalog:
     def _find(self, name: str) -> Path | None:
         # A path to a suite file is accepted too, for ad-hoc checks.
         direct = Path(name)
-        if direct.suffix == ".json" and direct.is_file():
+        if direct.suffix == ".json" and _is_file(direct):
             return direct
         for folder in self._dirs:
             candidate = folder / f"{name}.json"
-            if candidate.is_file():
+            if _is_file(candidate):
                 return candidate
         return None
 
@@ -93,6 +93,14 @@ class SuiteCatalog:
 
     def all(self) -> list[SuiteSpec]:
         return [self.load(n) for n in self.names()]
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file, False also for a name the system cannot even look up (too long)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def read_suite_file(path: Path, *, builtin: bool = False) -> SuiteSpec:

@@ -76,7 +76,9 @@ def test_config_errors_name_file_and_key_path(tmp_path, old, new, expected):
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path):
-    with pytest.raises(ConfigError, match=r"dataguard.yml: line 4, column 1: expected"):
+    with pytest.raises(
+        ConfigError, match=r"dataguard.yml: line 4, column 1: (did not find )?expected"
+    ):
         load(tmp_path, "version: 1\nsources:\n  erp: [unclosed\n")
 
 
@@ -118,3 +120,89 @@ def test_password_never_appears_when_database_refuses(tmp_path, dataguard):
 def test_top_level_must_be_a_mapping(tmp_path):
     with pytest.raises(ConfigError, match="mapping"):
         load(tmp_path, "- a\n- b\n")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("version: 1", "version: true", "version: expected a number, not true/false"),
+        ("version: 1", "version: 1\nreport_keep: yes", "report_keep: expected a number"),
+        (
+            "  invoicing:",
+            '  "invoicing\\n":',
+            r"gates.invoicing\n: names may use letters, digits",
+        ),
+        ("  crm: {", "  -crm: {", "sources.-crm: names may use"),
+        ("  invoicing:", f"  {'g' * 65}:", "name of 65 characters; use at most 64"),
+    ],
+)
+def test_strict_values_and_names(tmp_path, old, new, expected):
+    assert old in GOOD
+    with pytest.raises(ConfigError) as info:
+        load(tmp_path, GOOD.replace(old, new, 1))
+    assert expected in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_name_of_the_maximum_length_is_accepted(tmp_path):
+    name = "g" * 64
+    assert name in load(tmp_path, GOOD.replace("  invoicing:", f"  {name}:")).gates
+
+
+@pytest.mark.parametrize("key", ["suites_dir", "connectors_dir"])
+def test_missing_or_non_folder_dirs_are_refused(tmp_path, key):
+    with pytest.raises(ConfigError) as info:
+        load(tmp_path, f"{key}: my_folder\n" + GOOD)
+    assert f"dataguard.yml: {key}: {tmp_path / 'my_folder'} does not exist" in str(info.value)
+    write(tmp_path / "my_folder", "a file\n")
+    with pytest.raises(ConfigError, match=f"{key}: .*my_folder is a file, not a folder"):
+        load(tmp_path, f"{key}: my_folder\n" + GOOD)
+    (tmp_path / "my_folder").unlink()
+    (tmp_path / "my_folder").mkdir()
+    assert load(tmp_path, f"{key}: my_folder\n" + GOOD).path == tmp_path / "dataguard.yml"
+
+
+def test_duplicate_key_in_config_is_refused(tmp_path):
+    text = GOOD + "checks:\n  other: {source: crm, suite: contacts}\n"
+    first = GOOD.splitlines().index("checks:") + 1
+    second = GOOD.count("\n") + 1
+    with pytest.raises(ConfigError) as info:
+        load(tmp_path, text)
+    assert f"line {second}, column 1: duplicate key 'checks' (first at line {first})" in str(
+        info.value
+    )
+
+
+def test_interpolation_keeps_shared_nodes_shared(monkeypatch):
+    from kmu_dataguard.config import _interpolate
+
+    monkeypatch.setenv("HOST", "db.local")
+    node: object = ["${HOST}"]
+    for _ in range(60):  # 2**60 strings when copied out: only possible if done once per node
+        node = [node, node]
+    secrets: set[str] = set()
+    done = _interpolate({"x": node}, secrets, Path("dataguard.yml"), ())["x"]
+    assert done[0] is done[1]
+    while isinstance(done[0], list):
+        done = done[0]
+    assert done == ["db.local"]
+    assert secrets == {"db.local"}
+
+
+def test_anchors_with_env_values_load(tmp_path, monkeypatch):
+    monkeypatch.setenv("CSV_DELIMITER", ";")
+    text = GOOD.replace(
+        "  crm: {path: contacts.csv}",
+        "  crm: &file {path: contacts.csv, delimiter: '${CSV_DELIMITER}'}\n"
+        "  crm2: {<<: *file, path: other.csv}",
+    )
+    cfg = load(tmp_path, text)
+    assert cfg.sources["crm2"].delimiter == ";"
+    assert cfg.sources["crm2"].path == "other.csv"
+
+
+@pytest.mark.parametrize("suite", ["s" * 300, "a/" * 2000 + "x.json", '"a\\0b"'])
+def test_suite_name_the_system_cannot_look_up_is_a_config_error(tmp_path, suite):
+    # Found by tests/test_config_fuzz.py: a name longer than a file name escaped as OSError.
+    with pytest.raises(ConfigError, match=r"checks\.contacts\.suite: no suite named"):
+        load(tmp_path, GOOD.replace("suite: contacts", f"suite: {suite}"))

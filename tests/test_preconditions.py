@@ -213,6 +213,7 @@ def test_gate_keys_in_dataguard_yml(tmp_path: Path, dataguard) -> None:
         ("fresh: {column: updated_at, max_age: tomorrow}", "checks.c.fresh.max_age"),
         ("fresh: {column: updated_at, max_age: 26h, severity: warning}", "checks.c.fresh.severity"),
         ("allow_empty: sometimes", "checks.c.allow_empty"),
+        ("min_rows: true", "checks.c.min_rows"),
     ],
 )
 def test_bad_precondition_keys_are_configuration_errors(

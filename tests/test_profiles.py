@@ -161,7 +161,7 @@ def test_sql_profile_query_is_accepted_uninterpreted(tmp_path):
         ),
         ("name: x\ntitle: t\nkind: file\n", r"x\.yml: entities: missing"),
         ("- a\n- b\n", r"x\.yml: \(top level\): expected a mapping, got list"),
-        ("name: x\n  title: [\n", r"x\.yml: line \d+: invalid YAML"),
+        ("name: x\n  title: [\n", r"x\.yml: line \d+, column \d+: "),
     ],
 )
 def test_strict_loader_names_file_and_key_path(tmp_path, body, message):
@@ -471,3 +471,16 @@ def test_datev_profile_on_read_datev_table(tmp_path, datev_records):
     assert customers["customer_id"].tolist() == ["10001", "10002"]
     assert suppliers["supplier_id"].tolist() == ["70001", "99999"]
     assert customers.columns[0] == "customer_id"
+
+
+def test_key_with_a_control_character_gives_a_one_line_message(tmp_path):
+    # Found by tests/test_config_fuzz.py: the key path was printed raw, newline included.
+    path = tmp_path / "x.yml"
+    path.write_text(
+        'name: x\ntitle: t\nkind: file\nentities:\n  customers:\n    columns: {"name\\n": N}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as info:
+        load_profile(path)
+    assert "\n" not in str(info.value)
+    assert "entities.customers.columns.name\\n" in str(info.value)

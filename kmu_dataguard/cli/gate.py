@@ -20,7 +20,6 @@ from kmu_dataguard.errors import DataguardError, RunStopped
 @click.option(
     "--config",
     "config_path",
-    type=click.Path(dir_okay=False),
     default="dataguard.yml",
     show_default=True,
     help="The configuration file.",

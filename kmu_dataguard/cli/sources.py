@@ -22,7 +22,6 @@ def sources() -> None:
 @click.option(
     "--config",
     "config_path",
-    type=click.Path(dir_okay=False),
     default="dataguard.yml",
     show_default=True,
     help="The configuration file.",

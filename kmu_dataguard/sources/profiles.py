@@ -36,11 +36,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from kmu_dataguard.entities import CANONICAL
-from kmu_dataguard.errors import ConfigError, SourceError
+from kmu_dataguard.errors import ConfigError, SourceError, one_line
 from kmu_dataguard.paths import builtin_dir
+from kmu_dataguard.yaml_safe import load_yaml_file
 
 __all__ = [
     "CANONICAL",
@@ -122,7 +122,8 @@ class _Checker:
         self.path = path
 
     def fail(self, where: str, what: str) -> ConfigError:
-        return ConfigError(f"{self.path}: {where}: {what}")
+        # ``where`` is built from the file's keys, which may hold any character.
+        return ConfigError(f"{self.path}: {one_line(where)}: {one_line(what)}")
 
     def mapping(self, value: Any, where: str, allowed: set[str]) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -251,17 +252,7 @@ def _parse_entity(chk: _Checker, kind: str, entity: str, raw: Any, where: str) -
 
 
 def _parse_profile(path: Path) -> Profile:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: profile file not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read profile ({exc})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{path}: {at}invalid YAML ({problem})") from exc
+    raw = load_yaml_file(path, "connector profile")
 
     chk = _Checker(path)
     data = chk.mapping(raw, "", _PROFILE_KEYS)
