@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import pytest
+
 EXPECTATION_KEYS = {
     "id",
     "type",
@@ -77,3 +79,20 @@ def test_config_error_in_json_mode_is_still_one_document(world, dataguard):
     assert doc["verdict"] == "error"
     assert doc["exit_code"] == 2
     assert "ghost" in doc["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["gate", "invoicing", "--fail-on", "sometimes", "--format", "json"],
+        ["check", "x.csv", "--suites-dir", "/no/such/folder", "--format=json"],
+        ["check", "x.csv", "--max-keys", "0", "--format", "json"],
+    ],
+)
+def test_usage_errors_still_print_one_json_document(dataguard, args):
+    run = dataguard(*args)
+    assert run.code == 2
+    doc = json.loads(run.out)
+    assert doc["verdict"] == "error" and doc["exit_code"] == 2
+    assert doc["errors"][0]["message"]
+    assert len(run.err.strip().splitlines()) == 1

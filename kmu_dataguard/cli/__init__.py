@@ -19,7 +19,7 @@ from kmu_dataguard.cli.profiles import profiles
 from kmu_dataguard.cli.signals import stop_on_signals
 from kmu_dataguard.cli.sources import sources
 from kmu_dataguard.cli.suites import suites
-from kmu_dataguard.errors import DataguardError, RunStopped
+from kmu_dataguard.errors import ConfigError, DataguardError, RunStopped
 from kmu_dataguard.exit_codes import ExitCode
 
 __all__ = ["cli", "main"]
@@ -60,10 +60,13 @@ def _main(argv: list[str] | None) -> int:
         return stop.exit_code
     except click.exceptions.Exit as exc:  # --help, --version
         return int(exc.exit_code)
-    except click.UsageError as exc:
-        exc.show()
-        return int(ExitCode.USAGE)
-    except click.ClickException as exc:
+    except click.ClickException as exc:  # usage errors included
+        wanted = _requested_format(argv if argv is not None else sys.argv[1:])
+        if wanted in ("json", "junit"):
+            # A script that asked for a document gets one, also for a wrong option.
+            from kmu_dataguard.cli.emit import emit_error
+
+            return emit_error(ConfigError(exc.format_message()), wanted)
         exc.show()
         return int(ExitCode.USAGE)
     except click.Abort:  # end of input at a prompt
@@ -77,6 +80,16 @@ def _main(argv: list[str] | None) -> int:
         click.echo(f"dataguard: unexpected error ({type(exc).__name__}): {message}", err=True)
         return int(ExitCode.UNAVAILABLE)
     return int(code or 0)
+
+
+def _requested_format(argv: list[str]) -> str | None:
+    """The value of ``--format`` on a command line that click could not parse."""
+    for i, arg in enumerate(argv):
+        if arg == "--format" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--format="):
+            return arg.partition("=")[2]
+    return None
 
 
 def run() -> None:
