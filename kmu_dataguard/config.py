@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from sqlalchemy.exc import ArgumentError
 
 from kmu_dataguard.errors import ConfigError
+from kmu_dataguard.sources.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     from kmu_dataguard.sources.profiles import Profile
@@ -31,6 +32,7 @@ __all__ = [
     "CheckConfig",
     "Config",
     "GateConfig",
+    "LimitsConfig",
     "ReferenceConfig",
     "SourceConfig",
     "build_config",
@@ -157,6 +159,20 @@ class ReferenceConfig(_Strict):
     description: str | None = None
 
 
+class LimitsConfig(_Strict):
+    """``limits:``: how much a file source may hold (see docs/input-limits.md)."""
+
+    max_file_mb: int = Field(default=DEFAULT_LIMITS.max_file_mb, gt=0)
+    max_columns: int = Field(default=DEFAULT_LIMITS.max_columns, gt=0)
+    max_field_mb: int = Field(default=DEFAULT_LIMITS.max_field_mb, gt=0)
+    max_xlsx_cells: int = Field(default=DEFAULT_LIMITS.max_xlsx_cells, gt=0)
+    max_xlsx_uncompressed_mb: int = Field(default=DEFAULT_LIMITS.max_xlsx_uncompressed_mb, gt=0)
+    max_xlsx_sheets: int = Field(default=DEFAULT_LIMITS.max_xlsx_sheets, gt=0)
+
+    def to_limits(self) -> Limits:
+        return Limits(**self.model_dump())
+
+
 class Config(_Strict):
     version: Literal[1] = 1
     suites_dir: str | None = None
@@ -168,6 +184,7 @@ class Config(_Strict):
     checks: dict[str, CheckConfig] = Field(default_factory=dict)
     references: dict[str, ReferenceConfig] = Field(default_factory=dict)
     gates: dict[str, GateConfig] = Field(default_factory=dict)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
 
     # Set by load_config, never by the file.
     _path: Path | None = PrivateAttr(default=None)

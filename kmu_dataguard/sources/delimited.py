@@ -18,11 +18,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import re
-import sys
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,9 +37,20 @@ from kmu_dataguard.sources._common import (
     check_header,
     check_requested_columns,
     open_binary_head,
+    out_of_memory_as_error,
 )
+from kmu_dataguard.sources.limits import DEFAULT_LIMITS, Limits, limit_exceeded, number
 
-__all__ = ["DELIMITERS", "DetectedFormat", "detect_encoding", "detect_format", "read_delimited"]
+__all__ = [
+    "DELIMITERS",
+    "DetectedFormat",
+    "bounded_lines",
+    "csv_field_limit",
+    "detect_encoding",
+    "detect_format",
+    "field_too_long",
+    "read_delimited",
+]
 
 DELIMITERS = (";", ",", "\t", "|")
 _SAMPLE_BYTES = 256 * 1024
@@ -137,6 +149,26 @@ def _sample_text(head: bytes, encoding: str, complete: bool) -> str:
     return text
 
 
+@contextmanager
+def csv_field_limit(limit: int) -> Iterator[None]:
+    """Let the csv module read fields up to ``limit`` characters (its default is 128 KiB)."""
+    old = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def field_too_long(source: str, line: int, limits: Limits) -> SourceError:
+    return limit_exceeded(
+        source,
+        f"line {line} (or a quoted value starting there) is longer than "
+        f"{number(limits.max_field_mb)} MB",
+        "max_field_mb",
+        "check the line breaks and the quoting there",
+    )
+
+
 def _sniff_delimiter(text: str) -> str:
     """Pick the delimiter whose quote-aware field count is consistent (and widest) in the sample."""
     best: tuple[tuple[int, int, int], str] | None = None
@@ -169,11 +201,12 @@ def detect_format(
     *,
     encoding: str | None = None,
     delimiter: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> DetectedFormat:
     """Detect encoding, delimiter and header of a delimited text file (reads only a sample)."""
     p = Path(path)
     source = str(path)
-    head = open_binary_head(p, _SAMPLE_BYTES)
+    head = open_binary_head(p, _SAMPLE_BYTES, limits)
     if not head.strip(b" \t\r\n\x00" + codecs.BOM_UTF8 + codecs.BOM_UTF16_LE + codecs.BOM_UTF16_BE):
         raise SourceError(f"{source}: file is empty; export the data again (with a header line)")
     kind = _excel_kind(head)
@@ -211,14 +244,34 @@ def detect_format(
 
     if delimiter is None:
         delimiter = _sniff_delimiter(text)
-    elif len(delimiter) != 1:
+    elif len(delimiter) != 1 or delimiter in '"\r\n':
         raise SourceError(f"{source}: delimiter must be one character, got {delimiter!r}")
 
-    first = next((row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row), None)
+    header = check_header(_first_row(text, delimiter, source, limits), source)
+    return DetectedFormat(encoding, delimiter, header, ascii_sample)
+
+
+def _first_row(text: str, delimiter: str, source: str, limits: Limits) -> list[str]:
+    """The header row of the sample, refused when it is wider than limits.max_columns."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        with csv_field_limit(limits.max_field_bytes):
+            first = next((row for row in reader if row), None)
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise field_too_long(source, reader.line_num, limits) from exc
+        raise SourceError(f"{source}: line {reader.line_num}: {exc}; fix the header") from exc
     if first is None:
         raise SourceError(f"{source}: file is empty; export the data again (with a header line)")
-    header = check_header(first, source)
-    return DetectedFormat(encoding, delimiter, header, ascii_sample)
+    if len(first) > limits.max_columns:
+        raise limit_exceeded(
+            source,
+            f"the header has {'at least ' if len(text) >= _SAMPLE_BYTES // 4 else ''}"
+            f"{number(len(first))} columns, more than {number(limits.max_columns)}",
+            "max_columns",
+            "check the delimiter, export fewer columns",
+        )
+    return first
 
 
 def _raise_decode_error(source: str, encoding: str, exc: UnicodeDecodeError) -> None:
@@ -228,36 +281,53 @@ def _raise_decode_error(source: str, encoding: str, exc: UnicodeDecodeError) -> 
     ) from exc
 
 
-def _structure_check(path: Path, fmt: DetectedFormat, source: str) -> None:
-    """Walk the file once with the csv module: ragged rows and unterminated quotes, by line."""
+def bounded_lines(fh: io.TextIOBase, source: str, limits: Limits) -> Iterator[str]:
+    """The file's lines, refusing one longer than limits.max_field_mb before it is all read."""
+    cap = limits.max_field_bytes
+    for number_ in itertools.count(1):
+        line = fh.readline(cap + 1)
+        if not line:
+            return
+        if len(line) > cap:
+            raise field_too_long(source, number_, limits)
+        yield line
+
+
+def _structure_check(path: Path, fmt: DetectedFormat, source: str, limits: Limits) -> None:
+    """Walk the file once with the csv module: ragged rows and unterminated quotes, by line.
+
+    A field longer than limits.max_field_mb stops the walk, so one endless line (or a quote that
+    is never closed) cannot fill the memory.
+    """
     width = len(fmt.header)
-    old_limit = csv.field_size_limit()
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    try:
-        with path.open("r", encoding=fmt.encoding, newline="") as fh:
-            reader = csv.reader(fh, delimiter=fmt.delimiter, quotechar='"', strict=True)
-            record_start = 1
-            try:
-                for row in reader:
-                    if row and len(row) != width and not (len(row) == 1 and row[0] == ""):
-                        delim = _delimiter_names.get(fmt.delimiter, repr(fmt.delimiter))
-                        raise SourceError(
-                            f"{source}: line {record_start} has {len(row)} field(s) but the header "
-                            f"has {width} (delimiter: {delim}); "
-                            "quote values that contain the delimiter or fix the row"
-                        )
-                    record_start = reader.line_num + 1
-            except csv.Error as exc:
-                if "end of data" in str(exc) or "EOF" in str(exc):
+    with (
+        csv_field_limit(limits.max_field_bytes),
+        path.open("r", encoding=fmt.encoding, newline="") as fh,
+    ):
+        lines = bounded_lines(fh, source, limits)
+        reader = csv.reader(lines, delimiter=fmt.delimiter, quotechar='"', strict=True)
+        record_start = 1
+        try:
+            for row in reader:
+                if row and len(row) != width and not (len(row) == 1 and row[0] == ""):
+                    delim = _delimiter_names.get(fmt.delimiter, repr(fmt.delimiter))
                     raise SourceError(
-                        f'{source}: line {record_start}: a quote (") opens a value that is never '
-                        "closed before the end of the file; close or double the quote in that row"
-                    ) from exc
+                        f"{source}: line {record_start} has {len(row)} field(s) but the header "
+                        f"has {width} (delimiter: {delim}); "
+                        "quote values that contain the delimiter or fix the row"
+                    )
+                record_start = reader.line_num + 1
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                raise field_too_long(source, record_start, limits) from exc
+            if "end of data" in str(exc) or "EOF" in str(exc):
                 raise SourceError(
-                    f"{source}: line {reader.line_num}: {exc}; fix the quoting in that row"
+                    f'{source}: line {record_start}: a quote (") opens a value that is never '
+                    "closed before the end of the file; close or double the quote in that row"
                 ) from exc
-    finally:
-        csv.field_size_limit(old_limit)
+            raise SourceError(
+                f"{source}: line {reader.line_num}: {exc}; fix the quoting in that row"
+            ) from exc
 
 
 def read_delimited(
@@ -266,26 +336,42 @@ def read_delimited(
     encoding: str | None = None,
     delimiter: str | None = None,
     columns: Sequence[str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> pd.DataFrame:
     """Read a delimited export as text columns (``str`` or ``None``), keeping leading zeros.
 
     ``encoding`` / ``delimiter`` override detection; ``columns`` reads only these columns (saves
     memory on wide files). The detected encoding and delimiter are left in ``df.attrs``.
-    Raises :class:`SourceError` with one line naming the file (and line) on unreadable input.
+    Raises :class:`SourceError` with one line naming the file (and line) on unreadable input,
+    or when the file exceeds one of ``limits``.
     """
-    p = Path(path)
     source = str(path)
-    fmt = detect_format(p, encoding=encoding, delimiter=delimiter)
+    with out_of_memory_as_error(source):
+        return _read(Path(path), source, encoding, delimiter, columns, limits)
+
+
+def _read(
+    p: Path,
+    source: str,
+    encoding: str | None,
+    delimiter: str | None,
+    columns: Sequence[str] | None,
+    limits: Limits,
+) -> pd.DataFrame:
+    fmt = detect_format(p, encoding=encoding, delimiter=delimiter, limits=limits)
     usecols = check_requested_columns(columns, fmt.header, source)
 
     try:
-        _structure_check(p, fmt, source)
+        _structure_check(p, fmt, source, limits)
     except UnicodeDecodeError as exc:
         if not fmt.ascii_sample:
             _raise_decode_error(source, fmt.encoding, exc)
         # The sample was plain ASCII and a Windows-1252 byte came later: the file is cp1252.
         fmt = DetectedFormat("cp1252", fmt.delimiter, fmt.header, False)
-        _structure_check(p, fmt, source)
+        try:
+            _structure_check(p, fmt, source, limits)
+        except UnicodeDecodeError as exc2:
+            _raise_decode_error(source, fmt.encoding, exc2)
 
     try:
         df = pd.read_csv(
