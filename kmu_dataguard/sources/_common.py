@@ -70,7 +70,7 @@ def check_regular_file(path: str | os.PathLike[str], limits: Limits = DEFAULT_LI
             f"{p}: is {kind}, not a regular file; export the data to a file and name that file"
         )
     if info.st_size > limits.max_file_bytes:
-        size = f"{number(info.st_size // MB)} MB"
+        size = f"{info.st_size / MB:,.1f} MB".replace(",", " ")
         what = f"the file holds {size}, more than {number(limits.max_file_mb)} MB"
         raise limit_exceeded(str(p), what, "max_file_mb", "split the export")
     return info.st_size

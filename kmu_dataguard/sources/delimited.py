@@ -243,7 +243,8 @@ def detect_format(
         )
 
     if delimiter is None:
-        delimiter = _sniff_delimiter(text)
+        with csv_field_limit(limits.max_field_bytes):
+            delimiter = _sniff_delimiter(text)
     elif len(delimiter) != 1 or delimiter in '"\r\n':
         raise SourceError(f"{source}: delimiter must be one character, got {delimiter!r}")
 

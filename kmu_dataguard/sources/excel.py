@@ -112,24 +112,27 @@ def _rows(ws: Any, where: str, limits: Limits) -> Iterator[tuple[Any, ...]]:
     which would silently leave out the rows below an understated one.
     """
     ws.reset_dimensions()
-    rows = iter(ws.iter_rows())
+    rows = ws.iter_rows()
     cells = 0
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            return
-        except _BROKEN as exc:
-            raise not_a_workbook(where, exc) from exc
-        cells += len(row) or 1  # an invented empty row costs time, too
-        if cells > limits.max_xlsx_cells:
-            raise limit_exceeded(
-                where,
-                f"the sheet holds more than {number(limits.max_xlsx_cells)} cells",
-                "max_xlsx_cells",
-                "split the export",
-            )
-        yield row
+    try:
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except _BROKEN as exc:
+                raise not_a_workbook(where, exc) from exc
+            cells += len(row) or 1  # an invented empty row costs time, too
+            if cells > limits.max_xlsx_cells:
+                raise limit_exceeded(
+                    where,
+                    f"the sheet holds more than {number(limits.max_xlsx_cells)} cells",
+                    "max_xlsx_cells",
+                    "split the export",
+                )
+            yield row
+    finally:
+        rows.close()  # closes the sheet's stream in the zip now, not when collected
 
 
 def _text(cell: Any) -> str | None:

@@ -83,22 +83,23 @@ def _check_entry_count(path: Path, source: str, limits: Limits) -> None:
         return  # zipfile reports the broken archive
     entries = struct.unpack_from("<H", tail, at + 10)[0]  # 0xFFFF: zip64, counted below
     if entries > allowed:
-        raise _too_many_sheets(source, f"{number(entries)} parts", limits)
+        raise _too_many_parts(source, entries, limits)
 
 
-def _too_many_sheets(source: str, what: str, limits: Limits) -> SourceError:
-    return limit_exceeded(
-        source,
-        f"the workbook holds {what}, more than {number(limits.max_xlsx_sheets)} sheets need",
-        "max_xlsx_sheets",
-        "delete the sheets you do not check",
-    )
+def _too_many_parts(source: str, parts: int, limits: Limits) -> SourceError:
+    sheets = number(limits.max_xlsx_sheets)
+    what = f"the zip holds {number(parts)} parts, more than a workbook of {sheets} sheets needs"
+    return _too_many_sheets(source, what)
+
+
+def _too_many_sheets(source: str, what: str) -> SourceError:
+    return limit_exceeded(source, what, "max_xlsx_sheets", "delete the sheets you do not check")
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], source: str, limits: Limits) -> None:
     allowed = _PARTS_PER_SHEET * limits.max_xlsx_sheets + _EXTRA_PARTS
     if len(infos) > allowed:
-        raise _too_many_sheets(source, f"{number(len(infos))} parts", limits)
+        raise _too_many_parts(source, len(infos), limits)
     total = sum(info.file_size for info in infos)
     if total > limits.max_xlsx_uncompressed_bytes:
         raise limit_exceeded(
@@ -138,7 +139,7 @@ def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str, limits:
             count = _count_tags(fh, head, prefix + b"sheet", cap)
     if count > cap:
         if kind == b"workbook":
-            raise _too_many_sheets(source, f"more than {number(cap)} sheets", limits)
+            raise _too_many_sheets(source, f"the workbook lists more than {number(cap)} sheets")
         raise limit_exceeded(
             source,
             f"{info.filename} holds more than {number(cap)} {what}",
