@@ -23,6 +23,7 @@ __all__ = [
     "empty_to_none",
     "open_binary_head",
     "out_of_memory_as_error",
+    "printable",
 ]
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -113,6 +114,12 @@ def out_of_memory_as_error(source: str) -> Iterator[None]:
         ) from exc
 
 
+def printable(value: object) -> str:
+    """``value`` as text for a one-line message: quoted and escaped when it holds a line break."""
+    text = str(value)
+    return text if text.isprintable() else repr(text)
+
+
 def check_header(names: Sequence[object], source: str) -> list[str]:
     """Normalise header cells to text and reject duplicate names (they would be silently renamed).
 
@@ -125,7 +132,7 @@ def check_header(names: Sequence[object], source: str) -> list[str]:
         header.append(text or f"column_{i}")
     dupes = [name for name, count in Counter(header).items() if count > 1]
     if dupes:
-        listed = ", ".join(f"'{d}'" for d in dupes)
+        listed = ", ".join(repr(d) for d in dupes)
         raise SourceError(
             f"{source}: duplicate column name(s) {listed} in the header; "
             "rename them in the export so every column is unique"

@@ -50,12 +50,13 @@ import pandas as pd
 
 from kmu_dataguard.entities import PARTNER_COLUMNS
 from kmu_dataguard.errors import SourceError
-from kmu_dataguard.sources._common import open_binary_head, out_of_memory_as_error
+from kmu_dataguard.sources._common import open_binary_head, out_of_memory_as_error, printable
 from kmu_dataguard.sources.delimited import (
     bounded_lines,
     csv_field_limit,
     detect_encoding,
     field_too_long,
+    undecodable,
 )
 from kmu_dataguard.sources.limits import DEFAULT_LIMITS, Limits, limit_exceeded, number
 
@@ -259,12 +260,15 @@ def _parse_meta(fields: Sequence[str], source: str, warnings: list[str]) -> Date
     category_raw = get(3)
     name = get(4) or ""
     if category_raw != str(CATEGORY_DEBITOREN_KREDITOREN):
+        category = printable(category_raw)
         raise SourceError(
-            f"{source}: is a DATEV {name or 'export'!r} file (data category {category_raw}), not "
+            f"{source}: is a DATEV {name or 'export'!r} file (data category {category}), not "
             "'Debitoren/Kreditoren' (category 16); export the Debitoren/Kreditoren master data"
         )
     if get(5) and get(5) != "5":
-        warnings.append(f"{source}: format version {get(5)} (expected 5); fields read by position")
+        warnings.append(
+            f"{source}: format version {printable(get(5))} (expected 5); fields read by position"
+        )
 
     fiscal_raw = get(13)
     fiscal: dt.date | None = None
@@ -336,19 +340,21 @@ def read_datev(
             raise SourceError(f"{source}: unknown encoding {encoding!r}") from exc
         try:
             return _parse(p, source, encoding, limits)
-        except UnicodeDecodeError as exc:
+        except UnicodeError as exc:
             if codecs.lookup(encoding).name == "cp1252":
-                raise _decode_error(source, exc) from exc
+                raise _decode_error(source, encoding, exc) from exc
         # The sample may have been pure ASCII; DATEV files without BOM are Windows-1252.
         try:
             return _parse(p, source, "cp1252", limits)
-        except UnicodeDecodeError as exc:
-            raise _decode_error(source, exc) from exc
+        except UnicodeError as exc:
+            raise _decode_error(source, encoding, exc) from exc
 
 
-def _decode_error(source: str, exc: UnicodeDecodeError) -> SourceError:
+def _decode_error(source: str, encoding: str, exc: UnicodeError) -> SourceError:
+    if not isinstance(exc, UnicodeDecodeError):
+        return undecodable(source, encoding, exc)
     return SourceError(
-        f"{source}: byte 0x{exc.object[exc.start]:02x} is neither valid {exc.encoding} nor "
+        f"{source}: byte 0x{exc.object[exc.start]:02x} is neither valid {encoding} nor "
         "Windows-1252 (binary content or mixed encodings?); export the file again from DATEV"
     )
 

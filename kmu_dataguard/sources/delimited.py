@@ -50,6 +50,7 @@ __all__ = [
     "detect_format",
     "field_too_long",
     "read_delimited",
+    "undecodable",
 ]
 
 DELIMITERS = (";", ",", "\t", "|")
@@ -233,7 +234,10 @@ def detect_format(
             ) from exc
 
     complete = len(head) < _SAMPLE_BYTES
-    text = _sample_text(head, encoding, complete)
+    try:
+        text = _sample_text(head, encoding, complete)
+    except UnicodeError as exc:  # e.g. "UTF-16 stream does not start with BOM"
+        raise undecodable(source, encoding, exc) from exc
     if not text.strip():
         raise SourceError(f"{source}: file is empty; export the data again (with a header line)")
     if "\x00" in text or sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\r\n\f") > 8:
@@ -273,6 +277,15 @@ def _first_row(text: str, delimiter: str, source: str, limits: Limits) -> list[s
             "check the delimiter, export fewer columns",
         )
     return first
+
+
+def undecodable(source: str, encoding: str, exc: UnicodeError) -> SourceError:
+    """A decoding failure that names no single byte (a missing BOM, a cut UTF-16 pair)."""
+    reason = " ".join(str(exc).split())[:120]
+    return SourceError(
+        f"{source}: cannot be decoded as {encoding} ({reason}); pass the file's real encoding "
+        "(e.g. utf-8, cp1252, utf-16) or export it again as UTF-8"
+    )
 
 
 def _raise_decode_error(source: str, encoding: str, exc: UnicodeDecodeError) -> None:
@@ -373,6 +386,8 @@ def _read(
             _structure_check(p, fmt, source, limits)
         except UnicodeDecodeError as exc2:
             _raise_decode_error(source, fmt.encoding, exc2)
+    except UnicodeError as exc:
+        raise undecodable(source, fmt.encoding, exc) from exc
 
     try:
         df = pd.read_csv(

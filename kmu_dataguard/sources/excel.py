@@ -17,6 +17,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,12 @@ _BROKEN = (
 )
 
 
-def _open(path: Path, source: str, limits: Limits) -> Any:
+def _open(path: Path, source: str, limits: Limits, stack: ExitStack) -> Any:
+    """The workbook in read-only mode; ``stack`` closes it and the file when the read is done.
+
+    openpyxl is handed an open file rather than the path: when it fails half-way it leaves the
+    zip it opened itself unclosed, while a file opened here is closed whatever happens.
+    """
     head = open_binary_head(path, 8, limits)
     if head.startswith(XLS_MAGIC):
         raise SourceError(
@@ -98,11 +104,14 @@ def _open(path: Path, source: str, limits: Limits) -> Any:
         )
     inspect_xlsx(path, source, limits)
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        fh = stack.enter_context(path.open("rb"))
+        wb = load_workbook(fh, read_only=True, data_only=True)
     except _BROKEN as exc:
         raise not_a_workbook(source, exc) from exc
     except OSError as exc:
         raise SourceError(f"{source}: cannot be read ({exc}); check the file") from exc
+    stack.callback(wb.close)
+    return wb
 
 
 def _rows(ws: Any, where: str, limits: Limits) -> Iterator[tuple[Any, ...]]:
@@ -165,8 +174,8 @@ def read_excel(
 def _read(
     p: Path, source: str, sheet: str | int, columns: Sequence[str] | None, limits: Limits
 ) -> pd.DataFrame:
-    wb = _open(p, source, limits)
-    try:
+    with ExitStack() as stack:
+        wb = _open(p, source, limits, stack)
         sheet_name = _sheet_name(list(wb.sheetnames), sheet, source)
         try:
             ws = wb[sheet_name]
@@ -174,8 +183,6 @@ def _read(
             raise not_a_workbook(source, exc) from exc
         where = f"{source} [sheet {sheet_name!r}]"
         header, rows = _table(_rows(ws, where, limits), where, limits)
-    finally:
-        wb.close()
 
     usecols = check_requested_columns(columns, header, where)
     # Rows are tuples of str/None already: no NaN to replace, no second copy of the table.
