@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import gc
 import io
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from kmu_dataguard.errors import DataguardError
+from kmu_dataguard.errors import DataguardError, SourceError
 from kmu_dataguard.sources.datev import read_datev
 from kmu_dataguard.sources.delimited import read_delimited
 from kmu_dataguard.sources.excel import read_excel
@@ -271,3 +274,38 @@ def test_boms_alone_and_bom_mismatches(tmp_path):
         path = _file(tmp_path, "bom.csv", data)
         assert _read(lambda p=path: read_delimited(p)) is None
         assert _read(lambda p=path: read_datev(p)) is None
+
+
+# --- crashes the fuzzing found, pinned ----------------------------------------------------------
+
+
+def test_utf16_named_for_a_file_without_bom_is_a_source_error(tmp_path):
+    path = _file(tmp_path, "k.csv", b"a;b\n1;2\n")
+    assert _read(lambda: read_delimited(path, encoding="utf-16")) is None
+
+
+def test_line_breaks_in_quoted_header_names_stay_out_of_the_message(tmp_path):
+    path = _file(tmp_path, "k.csv", b'"0\n0";"0\n0"\n1;2\n')
+    with pytest.raises(SourceError, match=r"duplicate column name\(s\) '0\\n0'"):
+        read_delimited(path)
+
+
+def test_line_breaks_in_a_datev_header_field_stay_out_of_the_message(tmp_path):
+    header = datev_header()
+    header[2] = "0\n0"
+    path = _file(tmp_path, "EXTF.csv", (datev_line(header) + "\r\nKonto\r\n").encode("cp1252"))
+    with pytest.raises(SourceError, match=r"\(data category '0\\n0'\)"):
+        read_datev(path)
+
+
+def test_a_broken_workbook_leaves_no_file_open(tmp_path):
+    parts = _valid_parts(tmp_path)
+    parts["xl/workbook.xml"] = b"<workbook"
+    path = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        assert _read(lambda: read_excel(path)) is None
+        gc.collect()  # an unclosed file would warn here

@@ -51,13 +51,13 @@ import pandas as pd
 from kmu_dataguard.entities import PARTNER_COLUMNS
 from kmu_dataguard.errors import SourceError
 from kmu_dataguard.sources._common import open_binary_head, out_of_memory_as_error, printable
-from kmu_dataguard.sources.delimited import (
+from kmu_dataguard.sources._text import (
     bounded_lines,
     csv_field_limit,
-    detect_encoding,
     field_too_long,
     undecodable,
 )
+from kmu_dataguard.sources.delimited import detect_encoding
 from kmu_dataguard.sources.limits import DEFAULT_LIMITS, Limits, limit_exceeded, number
 
 __all__ = ["DATEV_FIELDS", "DatevExport", "DatevMeta", "account_ranges", "read_datev"]

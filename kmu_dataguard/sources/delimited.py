@@ -18,12 +18,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import itertools
 import os
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,18 +37,20 @@ from kmu_dataguard.sources._common import (
     open_binary_head,
     out_of_memory_as_error,
 )
+from kmu_dataguard.sources._text import (
+    bounded_lines,
+    csv_field_limit,
+    field_too_long,
+    undecodable,
+)
 from kmu_dataguard.sources.limits import DEFAULT_LIMITS, Limits, limit_exceeded, number
 
 __all__ = [
     "DELIMITERS",
     "DetectedFormat",
-    "bounded_lines",
-    "csv_field_limit",
     "detect_encoding",
     "detect_format",
-    "field_too_long",
     "read_delimited",
-    "undecodable",
 ]
 
 DELIMITERS = (";", ",", "\t", "|")
@@ -148,26 +148,6 @@ def _sample_text(head: bytes, encoding: str, complete: bool) -> str:
         if cut > 0:
             text = text[:cut]
     return text
-
-
-@contextmanager
-def csv_field_limit(limit: int) -> Iterator[None]:
-    """Let the csv module read fields up to ``limit`` characters (its default is 128 KiB)."""
-    old = csv.field_size_limit(limit)
-    try:
-        yield
-    finally:
-        csv.field_size_limit(old)
-
-
-def field_too_long(source: str, line: int, limits: Limits) -> SourceError:
-    return limit_exceeded(
-        source,
-        f"line {line} (or a quoted value starting there) is longer than "
-        f"{number(limits.max_field_mb)} MB",
-        "max_field_mb",
-        "check the line breaks and the quoting there",
-    )
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -279,32 +259,11 @@ def _first_row(text: str, delimiter: str, source: str, limits: Limits) -> list[s
     return first
 
 
-def undecodable(source: str, encoding: str, exc: UnicodeError) -> SourceError:
-    """A decoding failure that names no single byte (a missing BOM, a cut UTF-16 pair)."""
-    reason = " ".join(str(exc).split())[:120]
-    return SourceError(
-        f"{source}: cannot be decoded as {encoding} ({reason}); pass the file's real encoding "
-        "(e.g. utf-8, cp1252, utf-16) or export it again as UTF-8"
-    )
-
-
 def _raise_decode_error(source: str, encoding: str, exc: UnicodeDecodeError) -> None:
     raise SourceError(
         f"{source}: byte 0x{exc.object[exc.start]:02x} is not valid {encoding} "
         "(the file mixes encodings?); re-export it as UTF-8 or pass encoding=..."
     ) from exc
-
-
-def bounded_lines(fh: io.TextIOBase, source: str, limits: Limits) -> Iterator[str]:
-    """The file's lines, refusing one longer than limits.max_field_mb before it is all read."""
-    cap = limits.max_field_bytes
-    for number_ in itertools.count(1):
-        line = fh.readline(cap + 1)
-        if not line:
-            return
-        if len(line) > cap:
-            raise field_too_long(source, number_, limits)
-        yield line
 
 
 def _structure_check(path: Path, fmt: DetectedFormat, source: str, limits: Limits) -> None:
