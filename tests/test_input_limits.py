@@ -136,6 +136,15 @@ def test_a_50_mb_line_without_delimiters_is_refused_quickly(tmp_path):
     assert time.monotonic() - started < 10
 
 
+def test_a_50_mb_line_of_delimiters_is_refused_by_its_width(tmp_path):
+    path = tmp_path / "one-line.csv"
+    path.write_bytes(b"a;" * (25 * 1024 * 1024))
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"header has at least [\d ]+ columns, more than 2 000"):
+        read_delimited(path)
+    assert time.monotonic() - started < 10
+
+
 @pytest.mark.parametrize("quoted", [False, True])
 def test_a_50_mb_data_line_is_refused_with_its_line_number(tmp_path, quoted):
     path = tmp_path / "long.csv"

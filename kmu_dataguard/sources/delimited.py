@@ -229,14 +229,18 @@ def detect_format(
     if delimiter is None:
         with csv_field_limit(limits.max_field_bytes):
             delimiter = _sniff_delimiter(text)
-    elif len(delimiter) != 1 or delimiter in '"\r\n':
+    elif len(delimiter) != 1:
         raise SourceError(f"{source}: delimiter must be one character, got {delimiter!r}")
+    elif delimiter in '"\r\n':
+        raise SourceError(f"{source}: delimiter {delimiter!r} cannot be a quote or a line break")
 
-    header = check_header(_first_row(text, delimiter, source, limits), source)
+    # A sample without any line break was cut inside the header: its width is a lower bound.
+    cut = not complete and "\n" not in text and "\r" not in text
+    header = check_header(_first_row(text, delimiter, source, limits, cut), source)
     return DetectedFormat(encoding, delimiter, header, ascii_sample)
 
 
-def _first_row(text: str, delimiter: str, source: str, limits: Limits) -> list[str]:
+def _first_row(text: str, delimiter: str, source: str, limits: Limits, cut: bool) -> list[str]:
     """The header row of the sample, refused when it is wider than limits.max_columns."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
@@ -251,7 +255,7 @@ def _first_row(text: str, delimiter: str, source: str, limits: Limits) -> list[s
     if len(first) > limits.max_columns:
         raise limit_exceeded(
             source,
-            f"the header has {'at least ' if len(text) >= _SAMPLE_BYTES // 4 else ''}"
+            f"the header has {'at least ' if cut else ''}"
             f"{number(len(first))} columns, more than {number(limits.max_columns)}",
             "max_columns",
             "check the delimiter, export fewer columns",
