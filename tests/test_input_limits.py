@@ -274,3 +274,12 @@ def test_yml_limits_reach_every_reader(tmp_path):
 def test_small_sheet_within_tight_limits_reads(tmp_path):
     path = write_xlsx(tmp_path / "s.xlsx", [("S", header_then(sheet_rows(0, 2), 2))])
     assert read_excel(path, limits=Limits(max_xlsx_cells=2, max_columns=2)).shape == (0, 2)
+
+
+def test_sources_test_names_a_fifo_as_such(tmp_path, dataguard):
+    config = _gate_config(tmp_path, "")
+    (tmp_path / "k.csv").unlink()
+    os.mkfifo(tmp_path / "k.csv")
+    run = dataguard("sources", "test", "--config", str(config))
+    assert run.code == 3
+    assert "k.csv: is a named pipe (FIFO), not a regular file" in run.out
