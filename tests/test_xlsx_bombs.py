@@ -91,6 +91,16 @@ def test_rows_openpyxl_invents_are_counted_while_streaming(tmp_path):
     )
 
 
+def test_rows_beyond_excels_maximum_are_refused(tmp_path):
+    """With the default limits, the invented rows stop at Excel's 1 048 576 rows, in seconds."""
+    far = b'<row r="900000000"><c r="A900000000"><v>1</v></c></row>'
+    path = write_xlsx(tmp_path / "far.xlsx", [("S", header_then(iter([far]), 2))])
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"more than 1 048 576 rows, Excel's maximum; export"):
+        read_excel(path)
+    assert time.monotonic() - started < 10
+
+
 def test_thousands_of_sheets_are_refused(tmp_path):
     sheets = [(f"S{i}", header_then(iter(()), 1)) for i in range(1_500)]
     path = write_xlsx(tmp_path / "sheets.xlsx", sheets)

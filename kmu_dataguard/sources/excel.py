@@ -12,6 +12,7 @@ is the display form restored ("01067").
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import re
 import zipfile
@@ -37,9 +38,12 @@ from kmu_dataguard.sources._common import (
 from kmu_dataguard.sources.limits import DEFAULT_LIMITS, Limits, limit_exceeded, number
 from kmu_dataguard.sources.xlsx_guard import inspect_xlsx, not_a_workbook
 
-__all__ = ["cell_to_text", "read_excel"]
+__all__ = ["EXCEL_MAX_ROWS", "cell_to_text", "read_excel"]
 
 _ZERO_PAD = re.compile(r"^0+$")
+# No workbook Excel or LibreOffice can open has more rows; openpyxl would invent the rows up to
+# a row numbered 900 000 000, one by one.
+EXCEL_MAX_ROWS = 1_048_576
 
 
 def cell_to_text(value: Any, number_format: str | None = None) -> str | None:
@@ -124,13 +128,18 @@ def _rows(ws: Any, where: str, limits: Limits) -> Iterator[tuple[Any, ...]]:
     rows = ws.iter_rows()
     cells = 0
     try:
-        while True:
+        for number_of_rows in itertools.count(1):
             try:
                 row = next(rows)
             except StopIteration:
                 return
             except _BROKEN as exc:
                 raise not_a_workbook(where, exc) from exc
+            if number_of_rows > EXCEL_MAX_ROWS:
+                raise SourceError(
+                    f"{where}: the sheet has more than {number(EXCEL_MAX_ROWS)} rows, Excel's "
+                    "maximum; export the data as CSV instead"
+                )
             cells += len(row) or 1  # an invented empty row costs time, too
             if cells > limits.max_xlsx_cells:
                 raise limit_exceeded(
