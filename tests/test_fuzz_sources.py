@@ -62,7 +62,7 @@ def _file(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=800)
 @given(data=st.binary(max_size=3000), tight=st.booleans())
 def test_any_bytes(tmp_path, data, tight):
     limits = TIGHT if tight else Limits()
@@ -253,7 +253,7 @@ def test_workbooks_with_broken_parts(tmp_path, part, action, at, bits, noise):
     _read(lambda: read_excel(path, sheet="S", limits=TIGHT))
 
 
-@settings(FUZZ, max_examples=150)
+@settings(FUZZ, max_examples=300)
 @given(flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), min_size=1, max_size=4))
 def test_workbooks_with_flipped_bytes(tmp_path, flips):
     base = io.BytesIO()

@@ -24,6 +24,8 @@ from tests.conftest import write
 from tests.datev_files import datev_header, datev_line, write_datev
 from tests.xlsx_files import header_then, sheet_rows, write_xlsx
 
+POSIX = pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/zero are POSIX")
+
 READERS: dict[str, Callable[[Path], object]] = {
     "delimited": read_delimited,
     "excel": read_excel,
@@ -83,6 +85,7 @@ NOT_FILES: dict[str, tuple[Callable[[Path], Path], str]] = {
 }
 
 
+@POSIX
 @pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("kind", NOT_FILES)
 def test_what_is_no_regular_file_is_refused_before_opening(tmp_path, unblock, reader, kind):
@@ -107,6 +110,7 @@ def test_unreadable_file_is_refused(tmp_path, reader):
         READERS[reader](path)
 
 
+@POSIX
 def test_cli_check_of_a_fifo_exits_3_at_once(tmp_path):
     """F8: `dataguard check fifo.csv --suite customers` used to wait forever for a writer."""
     fifo = _fifo(tmp_path)
@@ -276,6 +280,7 @@ def test_small_sheet_within_tight_limits_reads(tmp_path):
     assert read_excel(path, limits=Limits(max_xlsx_cells=2, max_columns=2)).shape == (0, 2)
 
 
+@POSIX
 def test_sources_test_names_a_fifo_as_such(tmp_path, dataguard):
     config = _gate_config(tmp_path, "")
     (tmp_path / "k.csv").unlink()
