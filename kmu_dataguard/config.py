@@ -30,6 +30,7 @@ from pydantic import (
 from sqlalchemy.exc import ArgumentError
 
 from kmu_dataguard.errors import ConfigError, one_line
+from kmu_dataguard.sources.limits import DEFAULT_LIMITS, Limits
 from kmu_dataguard.yaml_safe import load_yaml_file
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ __all__ = [
     "CheckConfig",
     "Config",
     "GateConfig",
+    "LimitsConfig",
     "ReferenceConfig",
     "SourceConfig",
     "build_config",
@@ -208,6 +210,23 @@ class ReferenceConfig(_Strict):
     description: str | None = None
 
 
+_Positive = Annotated[int, NoBool, Field(gt=0)]
+
+
+class LimitsConfig(_Strict):
+    """``limits:``: how much a file source may hold (see docs/input-limits.md)."""
+
+    max_file_mb: _Positive = DEFAULT_LIMITS.max_file_mb
+    max_columns: _Positive = DEFAULT_LIMITS.max_columns
+    max_field_mb: _Positive = DEFAULT_LIMITS.max_field_mb
+    max_xlsx_cells: _Positive = DEFAULT_LIMITS.max_xlsx_cells
+    max_xlsx_uncompressed_mb: _Positive = DEFAULT_LIMITS.max_xlsx_uncompressed_mb
+    max_xlsx_sheets: _Positive = DEFAULT_LIMITS.max_xlsx_sheets
+
+    def to_limits(self) -> Limits:
+        return Limits(**self.model_dump())
+
+
 class Config(_Strict):
     version: Annotated[Literal[1], NoBool] = 1
     suites_dir: str | None = None
@@ -219,6 +238,7 @@ class Config(_Strict):
     checks: dict[str, CheckConfig] = Field(default_factory=dict)
     references: dict[str, ReferenceConfig] = Field(default_factory=dict)
     gates: dict[str, GateConfig] = Field(default_factory=dict)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
 
     # Set by load_config, never by the file.
     _path: Path | None = PrivateAttr(default=None)

@@ -36,26 +36,34 @@ length L (header field 14) person accounts have L+1 digits: debtors 10^L … 7·
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from kmu_dataguard.entities import PARTNER_COLUMNS
 from kmu_dataguard.errors import SourceError
-from kmu_dataguard.sources._common import open_binary_head
+from kmu_dataguard.sources._common import open_binary_head, out_of_memory_as_error, printable
+from kmu_dataguard.sources._text import (
+    bounded_lines,
+    csv_field_limit,
+    field_too_long,
+    undecodable,
+)
 from kmu_dataguard.sources.delimited import detect_encoding
+from kmu_dataguard.sources.limits import DEFAULT_LIMITS, Limits, limit_exceeded, number
 
 __all__ = ["DATEV_FIELDS", "DatevExport", "DatevMeta", "account_ranges", "read_datev"]
 
 CATEGORY_DEBITOREN_KREDITOREN = 16
-_MAX_BYTES = 512 * 1024 * 1024
+_SAMPLE_BYTES = 256 * 1024  # for encoding detection; the file itself is streamed
 
 # Positions (1-based) of the fields this reader uses, with the title variants seen in the wild.
 # Variants are compared after _norm_title (case, spaces, punctuation, "Adressattyp" typo ignored).
@@ -252,12 +260,15 @@ def _parse_meta(fields: Sequence[str], source: str, warnings: list[str]) -> Date
     category_raw = get(3)
     name = get(4) or ""
     if category_raw != str(CATEGORY_DEBITOREN_KREDITOREN):
+        category = printable(category_raw)
         raise SourceError(
-            f"{source}: is a DATEV {name or 'export'!r} file (data category {category_raw}), not "
+            f"{source}: is a DATEV {name or 'export'!r} file (data category {category}), not "
             "'Debitoren/Kreditoren' (category 16); export the Debitoren/Kreditoren master data"
         )
     if get(5) and get(5) != "5":
-        warnings.append(f"{source}: format version {get(5)} (expected 5); fields read by position")
+        warnings.append(
+            f"{source}: format version {printable(get(5))} (expected 5); fields read by position"
+        )
 
     fiscal_raw = get(13)
     fiscal: dt.date | None = None
@@ -306,46 +317,74 @@ def _check_titles(titles: list[str], source: str, warnings: list[str]) -> None:
             )
 
 
-def read_datev(path: str | os.PathLike[str], *, encoding: str | None = None) -> DatevExport:
+def read_datev(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> DatevExport:
     """Parse a DATEV Debitoren/Kreditoren export; see the module doc for the layout."""
     p = Path(path)
     source = str(path)
-    head = open_binary_head(p, _MAX_BYTES)
-    if not head.strip():
-        raise SourceError(f"{source}: file is empty; export the Debitoren/Kreditoren data again")
-    if encoding is None:
-        encoding, _ = detect_encoding(head[: 256 * 1024], source)
-    try:
-        text = head.decode(encoding)
-    except UnicodeDecodeError:
-        # The sample may have been pure ASCII; DATEV files without BOM are Windows-1252.
-        text = head.decode("cp1252", errors="strict")
-    except LookupError as exc:
-        raise SourceError(f"{source}: unknown encoding {encoding!r}") from exc
-    text = text.removeprefix("\ufeff")
-
-    warnings: list[str] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"', strict=True)
-    try:
-        meta_fields = next(reader, None)
-        if meta_fields is None:
-            raise SourceError(f"{source}: file is empty; export the data again")
-        meta = _parse_meta(meta_fields, source, warnings)
-        titles = [t.strip() for t in next(reader, [])]
-        if not titles or not any(titles):
+    with out_of_memory_as_error(source):
+        head = open_binary_head(p, _SAMPLE_BYTES, limits)
+        if not head.strip():
             raise SourceError(
-                f"{source}: line 2 (column titles) is missing; export the file again from DATEV "
-                "or the accounting software"
+                f"{source}: file is empty; export the Debitoren/Kreditoren data again"
             )
-        _check_titles(titles, source, warnings)
-        records: list[tuple[int, list[str | None]]] = []
-        line = reader.line_num + 1
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                records.append((line, [cell.strip() or None for cell in row]))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise SourceError(f"{source}: line {reader.line_num}: {exc}; fix the quoting") from exc
+        if encoding is None:
+            encoding, _ = detect_encoding(head, source)
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise SourceError(f"{source}: unknown encoding {encoding!r}") from exc
+        try:
+            return _parse(p, source, encoding, limits)
+        except UnicodeError as exc:
+            if codecs.lookup(encoding).name == "cp1252":
+                raise _decode_error(source, encoding, exc) from exc
+        # The sample may have been pure ASCII; DATEV files without BOM are Windows-1252.
+        try:
+            return _parse(p, source, "cp1252", limits)
+        except UnicodeError as exc:
+            raise _decode_error(source, encoding, exc) from exc
+
+
+def _decode_error(source: str, encoding: str, exc: UnicodeError) -> SourceError:
+    if not isinstance(exc, UnicodeDecodeError):
+        return undecodable(source, encoding, exc)
+    return SourceError(
+        f"{source}: byte 0x{exc.object[exc.start]:02x} is neither valid {encoding} nor "
+        "Windows-1252 (binary content or mixed encodings?); export the file again from DATEV"
+    )
+
+
+def _parse(p: Path, source: str, encoding: str, limits: Limits) -> DatevExport:
+    """One streaming pass over the file as ``encoding``; a UnicodeDecodeError is the caller's."""
+    warnings: list[str] = []
+    with (
+        csv_field_limit(limits.max_field_bytes),
+        p.open("r", encoding=encoding, newline="") as fh,
+    ):
+        lines = _without_bom(bounded_lines(fh, source, limits))
+        reader = csv.reader(lines, delimiter=";", quotechar='"', strict=True)
+        try:
+            meta_fields = next(reader, None)
+            if meta_fields is None:
+                raise SourceError(f"{source}: file is empty; export the data again")
+            meta = _parse_meta(meta_fields, source, warnings)
+            titles = [t.strip() for t in next(reader, [])]
+            if not titles or not any(titles):
+                raise SourceError(
+                    f"{source}: line 2 (column titles) is missing; export the file again from "
+                    "DATEV or the accounting software"
+                )
+            _check_titles(titles, source, warnings)
+            records = _records(reader, source, limits)
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                raise field_too_long(source, reader.line_num, limits) from exc
+            raise SourceError(f"{source}: line {reader.line_num}: {exc}; fix the quoting") from exc
 
     export = DatevExport(path=p, meta=meta, titles=titles, records=records, warnings=warnings)
     for rec_line, account in export.unassigned():
@@ -356,3 +395,32 @@ def read_datev(path: str | os.PathLike[str], *, encoding: str | None = None) -> 
             f"{creditors.stop - 1}) account for Sachkontenlänge {meta.account_length}; skipped"
         )
     return export
+
+
+def _without_bom(lines: Iterator[str]) -> Iterator[str]:
+    first = next(lines, None)
+    if first is not None:
+        yield first.removeprefix("\ufeff")
+        yield from lines
+
+
+def _records(
+    reader: Any,  # a csv reader (its type is private to _csv)
+    source: str,
+    limits: Limits,
+) -> list[tuple[int, list[str | None]]]:
+    records: list[tuple[int, list[str | None]]] = []
+    line = reader.line_num + 1
+    for row in reader:
+        if len(row) > limits.max_columns:
+            raise limit_exceeded(
+                source,
+                f"line {line} has {number(len(row))} fields, more than "
+                f"{number(limits.max_columns)}",
+                "max_columns",
+                "check the export (DATEV defines 254 fields)",
+            )
+        if any(cell.strip() for cell in row):
+            records.append((line, [cell.strip() or None for cell in row]))
+        line = reader.line_num + 1
+    return records

@@ -20,7 +20,6 @@ import csv
 import io
 import os
 import re
-import sys
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,9 +35,23 @@ from kmu_dataguard.sources._common import (
     check_header,
     check_requested_columns,
     open_binary_head,
+    out_of_memory_as_error,
 )
+from kmu_dataguard.sources._text import (
+    bounded_lines,
+    csv_field_limit,
+    field_too_long,
+    undecodable,
+)
+from kmu_dataguard.sources.limits import DEFAULT_LIMITS, Limits, limit_exceeded, number
 
-__all__ = ["DELIMITERS", "DetectedFormat", "detect_encoding", "detect_format", "read_delimited"]
+__all__ = [
+    "DELIMITERS",
+    "DetectedFormat",
+    "detect_encoding",
+    "detect_format",
+    "read_delimited",
+]
 
 DELIMITERS = (";", ",", "\t", "|")
 _SAMPLE_BYTES = 256 * 1024
@@ -169,11 +182,12 @@ def detect_format(
     *,
     encoding: str | None = None,
     delimiter: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> DetectedFormat:
     """Detect encoding, delimiter and header of a delimited text file (reads only a sample)."""
     p = Path(path)
     source = str(path)
-    head = open_binary_head(p, _SAMPLE_BYTES)
+    head = open_binary_head(p, _SAMPLE_BYTES, limits)
     if not head.strip(b" \t\r\n\x00" + codecs.BOM_UTF8 + codecs.BOM_UTF16_LE + codecs.BOM_UTF16_BE):
         raise SourceError(f"{source}: file is empty; export the data again (with a header line)")
     kind = _excel_kind(head)
@@ -200,7 +214,10 @@ def detect_format(
             ) from exc
 
     complete = len(head) < _SAMPLE_BYTES
-    text = _sample_text(head, encoding, complete)
+    try:
+        text = _sample_text(head, encoding, complete)
+    except UnicodeError as exc:  # e.g. "UTF-16 stream does not start with BOM"
+        raise undecodable(source, encoding, exc) from exc
     if not text.strip():
         raise SourceError(f"{source}: file is empty; export the data again (with a header line)")
     if "\x00" in text or sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\r\n\f") > 8:
@@ -210,15 +227,40 @@ def detect_format(
         )
 
     if delimiter is None:
-        delimiter = _sniff_delimiter(text)
+        with csv_field_limit(limits.max_field_bytes):
+            delimiter = _sniff_delimiter(text)
     elif len(delimiter) != 1:
         raise SourceError(f"{source}: delimiter must be one character, got {delimiter!r}")
+    elif delimiter in '"\r\n':
+        raise SourceError(f"{source}: delimiter {delimiter!r} cannot be a quote or a line break")
 
-    first = next((row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row), None)
+    # A sample without any line break was cut inside the header: its width is a lower bound.
+    cut = not complete and "\n" not in text and "\r" not in text
+    header = check_header(_first_row(text, delimiter, source, limits, cut), source)
+    return DetectedFormat(encoding, delimiter, header, ascii_sample)
+
+
+def _first_row(text: str, delimiter: str, source: str, limits: Limits, cut: bool) -> list[str]:
+    """The header row of the sample, refused when it is wider than limits.max_columns."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        with csv_field_limit(limits.max_field_bytes):
+            first = next((row for row in reader if row), None)
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise field_too_long(source, reader.line_num, limits) from exc
+        raise SourceError(f"{source}: line {reader.line_num}: {exc}; fix the header") from exc
     if first is None:
         raise SourceError(f"{source}: file is empty; export the data again (with a header line)")
-    header = check_header(first, source)
-    return DetectedFormat(encoding, delimiter, header, ascii_sample)
+    if len(first) > limits.max_columns:
+        raise limit_exceeded(
+            source,
+            f"the header has {'at least ' if cut else ''}"
+            f"{number(len(first))} columns, more than {number(limits.max_columns)}",
+            "max_columns",
+            "check the delimiter, export fewer columns",
+        )
+    return first
 
 
 def _raise_decode_error(source: str, encoding: str, exc: UnicodeDecodeError) -> None:
@@ -228,36 +270,41 @@ def _raise_decode_error(source: str, encoding: str, exc: UnicodeDecodeError) -> 
     ) from exc
 
 
-def _structure_check(path: Path, fmt: DetectedFormat, source: str) -> None:
-    """Walk the file once with the csv module: ragged rows and unterminated quotes, by line."""
+def _structure_check(path: Path, fmt: DetectedFormat, source: str, limits: Limits) -> None:
+    """Walk the file once with the csv module: ragged rows and unterminated quotes, by line.
+
+    A field longer than limits.max_field_mb stops the walk, so one endless line (or a quote that
+    is never closed) cannot fill the memory.
+    """
     width = len(fmt.header)
-    old_limit = csv.field_size_limit()
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    try:
-        with path.open("r", encoding=fmt.encoding, newline="") as fh:
-            reader = csv.reader(fh, delimiter=fmt.delimiter, quotechar='"', strict=True)
-            record_start = 1
-            try:
-                for row in reader:
-                    if row and len(row) != width and not (len(row) == 1 and row[0] == ""):
-                        delim = _delimiter_names.get(fmt.delimiter, repr(fmt.delimiter))
-                        raise SourceError(
-                            f"{source}: line {record_start} has {len(row)} field(s) but the header "
-                            f"has {width} (delimiter: {delim}); "
-                            "quote values that contain the delimiter or fix the row"
-                        )
-                    record_start = reader.line_num + 1
-            except csv.Error as exc:
-                if "end of data" in str(exc) or "EOF" in str(exc):
+    with (
+        csv_field_limit(limits.max_field_bytes),
+        path.open("r", encoding=fmt.encoding, newline="") as fh,
+    ):
+        lines = bounded_lines(fh, source, limits)
+        reader = csv.reader(lines, delimiter=fmt.delimiter, quotechar='"', strict=True)
+        record_start = 1
+        try:
+            for row in reader:
+                if row and len(row) != width and not (len(row) == 1 and row[0] == ""):
+                    delim = _delimiter_names.get(fmt.delimiter, repr(fmt.delimiter))
                     raise SourceError(
-                        f'{source}: line {record_start}: a quote (") opens a value that is never '
-                        "closed before the end of the file; close or double the quote in that row"
-                    ) from exc
+                        f"{source}: line {record_start} has {len(row)} field(s) but the header "
+                        f"has {width} (delimiter: {delim}); "
+                        "quote values that contain the delimiter or fix the row"
+                    )
+                record_start = reader.line_num + 1
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                raise field_too_long(source, record_start, limits) from exc
+            if "end of data" in str(exc) or "EOF" in str(exc):
                 raise SourceError(
-                    f"{source}: line {reader.line_num}: {exc}; fix the quoting in that row"
+                    f'{source}: line {record_start}: a quote (") opens a value that is never '
+                    "closed before the end of the file; close or double the quote in that row"
                 ) from exc
-    finally:
-        csv.field_size_limit(old_limit)
+            raise SourceError(
+                f"{source}: line {reader.line_num}: {exc}; fix the quoting in that row"
+            ) from exc
 
 
 def read_delimited(
@@ -266,26 +313,44 @@ def read_delimited(
     encoding: str | None = None,
     delimiter: str | None = None,
     columns: Sequence[str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> pd.DataFrame:
     """Read a delimited export as text columns (``str`` or ``None``), keeping leading zeros.
 
     ``encoding`` / ``delimiter`` override detection; ``columns`` reads only these columns (saves
     memory on wide files). The detected encoding and delimiter are left in ``df.attrs``.
-    Raises :class:`SourceError` with one line naming the file (and line) on unreadable input.
+    Raises :class:`SourceError` with one line naming the file (and line) on unreadable input,
+    or when the file exceeds one of ``limits``.
     """
-    p = Path(path)
     source = str(path)
-    fmt = detect_format(p, encoding=encoding, delimiter=delimiter)
+    with out_of_memory_as_error(source):
+        return _read(Path(path), source, encoding, delimiter, columns, limits)
+
+
+def _read(
+    p: Path,
+    source: str,
+    encoding: str | None,
+    delimiter: str | None,
+    columns: Sequence[str] | None,
+    limits: Limits,
+) -> pd.DataFrame:
+    fmt = detect_format(p, encoding=encoding, delimiter=delimiter, limits=limits)
     usecols = check_requested_columns(columns, fmt.header, source)
 
     try:
-        _structure_check(p, fmt, source)
+        _structure_check(p, fmt, source, limits)
     except UnicodeDecodeError as exc:
         if not fmt.ascii_sample:
             _raise_decode_error(source, fmt.encoding, exc)
         # The sample was plain ASCII and a Windows-1252 byte came later: the file is cp1252.
         fmt = DetectedFormat("cp1252", fmt.delimiter, fmt.header, False)
-        _structure_check(p, fmt, source)
+        try:
+            _structure_check(p, fmt, source, limits)
+        except UnicodeDecodeError as exc2:
+            _raise_decode_error(source, fmt.encoding, exc2)
+    except UnicodeError as exc:
+        raise undecodable(source, fmt.encoding, exc) from exc
 
     try:
         df = pd.read_csv(

@@ -12,10 +12,13 @@ is the display form restored ("01067").
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import re
 import zipfile
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,11 +33,17 @@ from kmu_dataguard.sources._common import (
     check_header,
     check_requested_columns,
     open_binary_head,
+    out_of_memory_as_error,
 )
+from kmu_dataguard.sources.limits import DEFAULT_LIMITS, Limits, limit_exceeded, number
+from kmu_dataguard.sources.xlsx_guard import inspect_xlsx, not_a_workbook
 
-__all__ = ["cell_to_text", "read_excel"]
+__all__ = ["EXCEL_MAX_ROWS", "cell_to_text", "read_excel"]
 
 _ZERO_PAD = re.compile(r"^0+$")
+# No workbook Excel or LibreOffice can open has more rows; openpyxl would invent the rows up to
+# a row numbered 900 000 000, one by one.
+EXCEL_MAX_ROWS = 1_048_576
 
 
 def cell_to_text(value: Any, number_format: str | None = None) -> str | None:
@@ -66,22 +75,91 @@ def cell_to_text(value: Any, number_format: str | None = None) -> str | None:
     return str(value)
 
 
-def _open(path: Path, source: str) -> Any:
-    head = open_binary_head(path, 8)
+# What openpyxl (and the zipfile, zlib and XML parsers under it) raise on a broken workbook.
+_BROKEN = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    SyntaxError,  # xml.etree.ElementTree.ParseError
+    KeyError,
+    IndexError,
+    ValueError,  # includes UnicodeError
+    TypeError,
+    AttributeError,
+    EOFError,
+    NotImplementedError,
+    OverflowError,
+    RuntimeError,
+)
+
+
+def _open(path: Path, source: str, limits: Limits, stack: ExitStack) -> Any:
+    """The workbook in read-only mode; ``stack`` closes it and the file when the read is done.
+
+    openpyxl is handed an open file rather than the path: when it fails half-way it leaves the
+    zip it opened itself unclosed, while a file opened here is closed whatever happens.
+    """
+    head = open_binary_head(path, 8, limits)
     if head.startswith(XLS_MAGIC):
         raise SourceError(
             f"{source}: is an old Excel 97-2003 .xls workbook, which cannot be read; "
             "open it in Excel and save it as .xlsx (or as CSV UTF-8)"
         )
+    inspect_xlsx(path, source, limits)
     try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError) as exc:
-        raise SourceError(
-            f"{source}: is not an .xlsx workbook ({type(exc).__name__}); "
-            "if it is a CSV file, read it as delimited text"
-        ) from exc
+        fh = stack.enter_context(path.open("rb"))
+        wb = load_workbook(fh, read_only=True, data_only=True)
+    except _BROKEN as exc:
+        raise not_a_workbook(source, exc) from exc
     except OSError as exc:
         raise SourceError(f"{source}: cannot be read ({exc}); check the file") from exc
+    stack.callback(wb.close)
+    return wb
+
+
+def _rows(ws: Any, where: str, limits: Limits) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows as openpyxl streams them, stopped at limits.max_xlsx_cells.
+
+    The sheet's declared dimension is dropped first: openpyxl stops at the last row it declares,
+    which would silently leave out the rows below an understated one.
+    """
+    ws.reset_dimensions()
+    rows = ws.iter_rows()
+    cells = 0
+    try:
+        for number_of_rows in itertools.count(1):
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except _BROKEN as exc:
+                raise not_a_workbook(where, exc) from exc
+            if number_of_rows > EXCEL_MAX_ROWS:
+                raise SourceError(
+                    f"{where}: the sheet has more than {number(EXCEL_MAX_ROWS)} rows, Excel's "
+                    "maximum; export the data as CSV instead"
+                )
+            cells += len(row) or 1  # an invented empty row costs time, too
+            if cells > limits.max_xlsx_cells:
+                raise limit_exceeded(
+                    where,
+                    f"the sheet holds more than {number(limits.max_xlsx_cells)} cells",
+                    "max_xlsx_cells",
+                    "split the export",
+                )
+            yield row
+    finally:
+        rows.close()  # closes the sheet's stream in the zip now, not when collected
+
+
+def _text(cell: Any) -> str | None:
+    value = getattr(cell, "value", None)
+    if value is None or isinstance(value, str):
+        return value or None
+    # Only a whole number can take a zero-padding format; looking it up costs time per cell.
+    fmt = getattr(cell, "number_format", None) if isinstance(value, (int, float)) else None
+    return cell_to_text(value, fmt)
 
 
 def read_excel(
@@ -89,70 +167,90 @@ def read_excel(
     *,
     sheet: str | int = 0,
     columns: Sequence[str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> pd.DataFrame:
     """Read sheet ``sheet`` (name or 0-based index) of an .xlsx file; row 1 is the header.
 
     Every value is ``str`` or ``None``. Fully empty rows are skipped. Raises :class:`SourceError`
-    naming the file, sheet and cell when the workbook cannot be read as a table.
+    naming the file, sheet and cell when the workbook cannot be read as a table or exceeds
+    ``limits``.
     """
-    p = Path(path)
     source = str(path)
-    wb = _open(p, source)
-    try:
-        names = list(wb.sheetnames)
-        if isinstance(sheet, int) and not isinstance(sheet, bool):
-            if not 0 <= sheet < len(names):
-                raise SourceError(
-                    f"{source}: has no sheet number {sheet} (0-based); "
-                    f"sheets: {', '.join(repr(n) for n in names)}"
-                )
-            sheet_name = names[sheet]
-        else:
-            if sheet not in names:
-                raise SourceError(
-                    f"{source}: has no sheet {sheet!r}; sheets: {', '.join(repr(n) for n in names)}"
-                )
-            sheet_name = str(sheet)
-        ws = wb[sheet_name]
+    with out_of_memory_as_error(source):
+        return _read(Path(path), source, sheet, columns, limits)
+
+
+def _read(
+    p: Path, source: str, sheet: str | int, columns: Sequence[str] | None, limits: Limits
+) -> pd.DataFrame:
+    with ExitStack() as stack:
+        wb = _open(p, source, limits, stack)
+        sheet_name = _sheet_name(list(wb.sheetnames), sheet, source)
+        try:
+            ws = wb[sheet_name]
+        except _BROKEN as exc:
+            raise not_a_workbook(source, exc) from exc
         where = f"{source} [sheet {sheet_name!r}]"
+        header, rows = _table(_rows(ws, where, limits), where, limits)
 
-        header: list[str] | None = None
-        rows: list[list[str | None]] = []
-        for excel_row in ws.iter_rows():
-            values = [
-                cell_to_text(getattr(c, "value", None), getattr(c, "number_format", None))
-                for c in excel_row
-            ]
-            if all(v is None for v in values):
-                continue
-            if header is None:
-                while values and values[-1] is None:
-                    values.pop()
-                header = check_header(values, where)
-                continue
-            width = len(header)
-            if len(values) > width and any(v is not None for v in values[width:]):
-                extra = next(
-                    c
-                    for c, v in zip(excel_row[width:], values[width:], strict=True)
-                    if v is not None
-                )
-                raise SourceError(
-                    f"{where}: cell {extra.coordinate} has a value but its column has no header; "
-                    "add a header or delete the stray value"
-                )
-            values = (values + [None] * width)[:width]
-            rows.append(values)
-    finally:
-        wb.close()
-
-    if header is None:
-        raise SourceError(f"{where}: sheet is empty; put the header in row 1 and the data below")
     usecols = check_requested_columns(columns, header, where)
+    # Rows are tuples of str/None already: no NaN to replace, no second copy of the table.
     df = pd.DataFrame(rows, columns=header, dtype=object)
+    del rows
     if usecols is not None:
         df = df[usecols]
-    df = df.where(df.notna(), None)
     df.attrs["sheet"] = sheet_name
     df.attrs["source"] = source
     return df
+
+
+def _sheet_name(names: list[str], sheet: str | int, source: str) -> str:
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        if not 0 <= sheet < len(names):
+            raise SourceError(
+                f"{source}: has no sheet number {sheet} (0-based); "
+                f"sheets: {', '.join(repr(n) for n in names)}"
+            )
+        return names[sheet]
+    if sheet not in names:
+        raise SourceError(
+            f"{source}: has no sheet {sheet!r}; sheets: {', '.join(repr(n) for n in names)}"
+        )
+    return str(sheet)
+
+
+def _table(
+    excel_rows: Iterator[tuple[Any, ...]], where: str, limits: Limits
+) -> tuple[list[str], list[tuple[str | None, ...]]]:
+    header: list[str] | None = None
+    rows: list[tuple[str | None, ...]] = []
+    for excel_row in excel_rows:
+        values = [_text(c) for c in excel_row]
+        if all(v is None for v in values):
+            continue
+        if header is None:
+            while values and values[-1] is None:
+                values.pop()
+            if len(values) > limits.max_columns:
+                raise limit_exceeded(
+                    where,
+                    f"the header row has {number(len(values))} columns, more than "
+                    f"{number(limits.max_columns)}",
+                    "max_columns",
+                    "delete the unused columns",
+                )
+            header = check_header(values, where)
+            continue
+        width = len(header)
+        if len(values) > width and any(v is not None for v in values[width:]):
+            extra = next(
+                c for c, v in zip(excel_row[width:], values[width:], strict=True) if v is not None
+            )
+            raise SourceError(
+                f"{where}: cell {extra.coordinate} has a value but its column has no header; "
+                "add a header or delete the stray value"
+            )
+        rows.append(tuple((values + [None] * width)[:width]))
+    if header is None:
+        raise SourceError(f"{where}: sheet is empty; put the header in row 1 and the data below")
+    return header, rows

@@ -74,8 +74,10 @@ def _probe(config: Config, name: str) -> SourceProbe:
                 "read_only_session": info.read_only,
                 "tables": info.tables,
             }
-        elif not config.resolve_path(source.path or "").is_file():
-            raise DataguardError(f"{probe.location}: file not found")
+        else:
+            from kmu_dataguard.sources._common import check_regular_file
+
+            check_regular_file(config.resolve_path(source.path or ""), config.limits.to_limits())
     except DataguardError as exc:
         probe.ok, probe.error = False, redact(str(exc), config.secrets)
         return probe

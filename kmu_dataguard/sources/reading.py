@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from kmu_dataguard.config import CheckConfig, Config, SourceConfig
 from kmu_dataguard.errors import ConfigError
+from kmu_dataguard.sources._common import check_regular_file
+from kmu_dataguard.sources.limits import DEFAULT_LIMITS, Limits
 from kmu_dataguard.sources.table import SqlTable, Table
 
 AnyTable = Table | SqlTable
@@ -42,7 +44,9 @@ def read_check_table(config: Config, check: CheckConfig, *, in_database: bool = 
         table = _read_sql(url, check, mapping, label=check.source)
     else:
         assert source.path is not None
-        table = _read_file(config.resolve_path(source.path), source, profile, check.entity)
+        path = config.resolve_path(source.path)
+        limits = config.limits.to_limits()
+        table = _read_file(path, source, profile, check.entity, limits)
     if mapping is not None:
         table.frame = _complete_entity(table.frame, mapping.entity)
         table.key = mapping.key
@@ -57,8 +61,13 @@ def _profile(config: Config, source: SourceConfig) -> Profile | None:
     return load_profile(source.profile, config.user_profile_dirs())
 
 
-def file_format(path: Path, given: str | None) -> str:
-    """csv, excel or datev: as configured, else by the file's suffix and first bytes."""
+def file_format(path: Path, given: str | None, limits: Limits = DEFAULT_LIMITS) -> str:
+    """csv, excel or datev: as configured, else by the file's suffix and first bytes.
+
+    Every file source passes here first, so a FIFO, a device or a folder is refused before
+    anything opens it (opening a FIFO would wait forever for a writer).
+    """
+    check_regular_file(path, limits)
     if given:
         return given
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -74,10 +83,15 @@ def file_format(path: Path, given: str | None) -> str:
 
 
 def _read_file(
-    path: Path, source: SourceConfig, profile: Profile | None, entity: str | None
+    path: Path,
+    source: SourceConfig,
+    profile: Profile | None,
+    entity: str | None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Table:
-    kind = "datev" if profile is not None and profile.kind == "datev" else None
-    fmt = kind or file_format(path, source.format)
+    fmt = file_format(path, source.format, limits)
+    if profile is not None and profile.kind == "datev":
+        fmt = "datev"
     if fmt == "datev":
         from kmu_dataguard.sources.datev import read_datev
 
@@ -86,18 +100,20 @@ def _read_file(
                 f"{path}: a DATEV Debitoren/Kreditoren file holds the entities customers and "
                 f"suppliers; name one of them as the check's entity (got {entity!r})"
             )
-        frame = read_datev(path, encoding=source.encoding).table(entity)
+        frame = read_datev(path, encoding=source.encoding, limits=limits).table(entity)
         return Table(frame=frame, origin=f"{path} (DATEV {entity})")
     if fmt == "excel":
         from kmu_dataguard.sources.excel import read_excel
 
         sheet = source.sheet if source.sheet is not None else 0
-        frame = read_excel(path, sheet=sheet)
+        frame = read_excel(path, sheet=sheet, limits=limits)
         origin = f"{path} (sheet {sheet})"
     else:
         from kmu_dataguard.sources.delimited import read_delimited
 
-        frame = read_delimited(path, encoding=source.encoding, delimiter=source.delimiter)
+        frame = read_delimited(
+            path, encoding=source.encoding, delimiter=source.delimiter, limits=limits
+        )
         origin = str(path)
     if profile is not None and entity is not None:
         from kmu_dataguard.sources.profiles import apply_mapping
