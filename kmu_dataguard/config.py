@@ -62,6 +62,8 @@ class SourceConfig(_Strict):
     sheet: str | int | None = None
     encoding: str | None = None
     delimiter: str | None = None
+    #: seconds after which the database server cancels a statement (none: the server's own)
+    statement_timeout: float | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _one_location(self) -> SourceConfig:
@@ -70,6 +72,8 @@ class SourceConfig(_Strict):
         file_only = [k for k in ("encoding", "delimiter", "sheet", "format") if getattr(self, k)]
         if self.url is not None and file_only:
             raise ValueError(f"{', '.join(file_only)} apply to files, not to a 'url'")
+        if self.path is not None and self.statement_timeout is not None:
+            raise ValueError("statement_timeout applies to a database 'url', not to a file")
         return self
 
     @property
