@@ -290,3 +290,94 @@ def sql_server_database(request: pytest.FixtureRequest) -> ServerDatabase:
     return request.getfixturevalue(
         "pg_database" if request.param == "postgresql" else "mariadb_database"
     )
+
+
+class _DriverError(Exception):
+    """A DBAPI error as psycopg2 (pgcode) or PyMySQL (errno, message) shapes it."""
+
+    def __init__(self, message: str, pgcode: str | None = None, errno: int | None = None):
+        super().__init__(*((errno, message) if errno is not None else (message,)))
+        self.pgcode = pgcode
+
+
+@pytest.mark.parametrize(
+    ("driver_error", "kind"),
+    [
+        (_DriverError("terminating connection due to administrator command", "57P01"), "lost"),
+        (_DriverError("server closed the connection unexpectedly"), "lost"),
+        (_DriverError("Lost connection to MySQL server during query", errno=2013), "lost"),
+        (_DriverError("MySQL server has gone away", errno=2006), "lost"),
+        (_DriverError("Connection was killed", errno=1927), "lost"),
+        (
+            _DriverError("canceling statement due to statement timeout", "57014"),
+            "statement_timeout",
+        ),
+        (
+            _DriverError(
+                "Query execution was interrupted (max_statement_time exceeded)", errno=1969
+            ),
+            "statement_timeout",
+        ),
+        (_DriverError("canceling statement due to user request", "57014"), "canceled"),
+        (_DriverError("Query execution was interrupted", errno=1317), "canceled"),
+        (_DriverError("connection to server failed: Connection refused"), "refused"),
+        (_DriverError("cannot execute nextval() in a read-only transaction", "25006"), "read_only"),
+        (_DriverError("something else entirely"), "other"),
+    ],
+)
+def test_failures_are_classified_by_the_rule_table(driver_error, kind):
+    wrapped = sa.exc.OperationalError("SELECT 1", None, driver_error)
+    assert sql._classify(wrapped) == kind
+
+
+def test_statement_timeout_message_names_the_limit():
+    engine = sql.open_engine(
+        "postgresql+psycopg2://u:s3cret-pw@127.0.0.1:1/db", statement_timeout_s=7
+    )
+    error = sa.exc.OperationalError(
+        "SELECT 1", None, _DriverError("canceling statement due to statement timeout", "57014")
+    )
+    with pytest.raises(Exception) as caught, sql.translate_errors(engine, source_name="erp"):
+        raise error
+    assert str(caught.value) == (
+        "source 'erp': statement timeout: the query ran longer than 7 s on "
+        "postgresql+psycopg2://u:***@127.0.0.1:1/db; raise the source's statement_timeout or "
+        "make the query faster (an index, fewer rows)"
+    )
+
+
+def test_library_log_records_become_one_debug_line_without_password():
+    import logging
+
+    from kmu_dataguard.library_logs import route_library_logs
+
+    class Collect(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.DEBUG)
+            self.records: list[logging.LogRecord] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.records.append(record)
+
+    route_library_logs()
+    root, ours = logging.getLogger(), logging.getLogger("kmu_dataguard")
+    seen, level = Collect(), ours.level
+    root.addHandler(seen)
+    ours.setLevel(logging.DEBUG)  # as with dataguard -vv
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        logging.getLogger("great_expectations.execution_engine").error(
+            "An SQL execution Exception occurred: postgresql://erp:s3cret-pw@db/erp\nline 2",
+            exc_info=True,
+        )
+    finally:
+        root.removeHandler(seen)
+        ours.setLevel(level)
+    (record,) = seen.records  # the library's own record never reaches the root handler
+    assert record.name == "kmu_dataguard.library" and record.levelno == logging.DEBUG
+    assert record.exc_info is None
+    assert record.getMessage() == (
+        "great_expectations.execution_engine: An SQL execution Exception occurred: "
+        "postgresql://erp:***@db/erp"
+    )

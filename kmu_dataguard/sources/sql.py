@@ -5,8 +5,11 @@ where the database allows it:
 
 * SQLite is opened as ``file:PATH?mode=ro`` (a missing file is an error, never created) and with
   ``PRAGMA query_only``;
-* PostgreSQL sessions start with ``default_transaction_read_only=on``;
-* MariaDB/MySQL sessions run ``SET SESSION TRANSACTION READ ONLY``;
+* PostgreSQL sessions start with ``default_transaction_read_only=on`` and (psycopg2) every
+  transaction begins ``READ ONLY``; the server parses a query before it runs and refuses a
+  second statement (:func:`_server_single_statement`);
+* MariaDB/MySQL sessions run ``SET SESSION TRANSACTION READ ONLY``, and a URL may not switch on
+  multi-statement mode;
 * MS SQL Server (``mssql+pyodbc`` / ``mssql+pymssql``, optional extras) has no read-only session
   switch: connect with a login that holds only ``db_datareader``.
 
