@@ -224,8 +224,8 @@ def _refuse_multi_statements(url: URL) -> None:
     Without the flag the server refuses ``SELECT 1; DELETE ...`` as a syntax error, so a query
     can never end the read-only transaction and run a second statement.
     """
-    raw = url.query.get("client_flag")
-    for value in raw if isinstance(raw, tuple) else [raw] if raw is not None else []:
+    raw = url.query.get("client_flag", ())
+    for value in raw if isinstance(raw, tuple) else (raw,):  # a key given twice is a tuple
         try:
             flag = int(str(value), 0)
         except ValueError:
