@@ -99,6 +99,8 @@ class SourceConfig(_Strict):
     delimiter: str | None = None
     #: a file older than this (by its modification time) is an old export: ``26h``, ``2d``
     max_age: Age | None = None
+    #: seconds after which the database server cancels a statement (none: the server's own)
+    statement_timeout: Annotated[float | None, NoBool] = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _one_location(self) -> SourceConfig:
@@ -109,6 +111,8 @@ class SourceConfig(_Strict):
         ]
         if self.url is not None and file_only:
             raise ValueError(f"{', '.join(file_only)} apply to files, not to a 'url'")
+        if self.path is not None and self.statement_timeout is not None:
+            raise ValueError("statement_timeout applies to a database 'url', not to a file")
         return self
 
     @property

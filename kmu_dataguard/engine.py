@@ -49,11 +49,15 @@ def _context() -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    # GX logs and warns at INFO level into the root logger; stderr is for our messages.
+    from kmu_dataguard.library_logs import route_library_logs
+
+    # GX logs and warns at INFO level into the root logger, and at ERROR with a traceback per
+    # failed metric; stderr is for our messages (GX's become -vv debug lines).
     # (one of its modules even sets its own logger to INFO.)
     for name in ("great_expectations", "great_expectations.data_context.types.base"):
         logging.getLogger(name).setLevel(logging.ERROR)
     logging.getLogger("py.warnings").setLevel(logging.ERROR)
+    route_library_logs()
 
     _register_custom_expectations()
     context = gx.get_context(mode="ephemeral")

@@ -1,9 +1,11 @@
 """Run gates and ad-hoc checks: read each check's table, validate it, decide the verdict.
 
-Configuration problems raise :class:`ConfigError` before anything is read. Everything that goes
-wrong while a check runs (a source that cannot be read, a broken suite, an engine failure, any
-unexpected exception) is recorded on that check, so the other checks still run and the result
-says exactly what was not validated; the verdict is then ``error`` (exit 3), never a pass.
+Configuration problems raise :class:`ConfigError` (exit 2): most before anything is read, some
+only when a check opens its source (a database driver that is not installed, a URL flag or a
+query that is not allowed); those stop the run too. Everything else that goes wrong while a
+check runs (a source that cannot be read, a broken suite, an engine failure, any unexpected
+exception) is recorded on that check, so the other checks still run and the result says exactly
+what was not validated; the verdict is then ``error`` (exit 3), never a pass.
 """
 
 from __future__ import annotations
@@ -235,6 +237,8 @@ def _run_check(
         for outcome in result.expectations:
             if outcome.error is not None:
                 outcome.error = redact(outcome.error, secrets)
+    except ConfigError:
+        raise  # the user must fix the configuration: exit 2, as documented, not "unavailable"
     except DataguardError as exc:
         result.errors.append(redact(str(exc), secrets))
     except Exception as exc:  # fail closed: an unexpected failure is "could not validate"
@@ -261,6 +265,8 @@ def _run_reference(
     reference = cfg.references[name]
     try:
         result = check_reference(cfg, name, max_keys=max_keys)
+    except ConfigError:
+        raise  # exit 2, as for checks
     except Exception as exc:  # fail closed, as for checks
         source = f"{reference.from_.check} → {reference.to.check}"
         result = CheckResult(name=name, source=source, suite="reference", key=None)

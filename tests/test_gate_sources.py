@@ -3,6 +3,7 @@ MariaDB, a DATEV export and a CRM CSV export, side by side."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -203,3 +204,24 @@ def test_duplicate_supplier_in_sap_b1_blocks_the_payment_run(mariadb_database, t
     assert dup["groups"] == [
         {"keys": ["V70001", "V70009"], "score": dup["groups"][0]["score"], "reason": "same IBAN"}
     ]
+
+
+@pytest.mark.parametrize("driver", ["postgresql+pg8000", "mariadb+mysqldb"])
+def test_a_missing_driver_is_a_configuration_error(tmp_path, dataguard, driver):
+    """Documented as exit 2 (fix the configuration), in a gate as in an ad-hoc check."""
+    module = {"postgresql+pg8000": "pg8000", "mariadb+mysqldb": "MySQLdb"}[driver]
+    if importlib.util.find_spec(module) is not None:
+        pytest.skip(f"{module} is installed here")
+    url = f"{driver}://dg_reader@127.0.0.1:1/erp"
+    cfg = write(
+        tmp_path / "dataguard.yml",
+        f"version: 1\nsources:\n  erp: {{url: '{url}'}}\n"
+        "checks:\n  customers: {source: erp, suite: customers, table: res_partner}\n"
+        "gates:\n  invoicing: {checks: [customers]}\n",
+    )
+    gate = dataguard("gate", "invoicing", "--config", str(cfg), "--format", "json")
+    check = dataguard("check", url, "--table", "res_partner", "--suite", "customers")
+    for run in (gate, check):
+        assert run.code == 2, (run.code, run.out, run.err)
+        assert "is not installed; pip install" in run.err, run.err
+    assert gate.json()["exit_code"] == 2

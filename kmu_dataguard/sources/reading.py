@@ -37,11 +37,12 @@ def read_check_table(config: Config, check: CheckConfig, *, in_database: bool = 
     mapping = profile.entity(check.entity) if profile and check.entity else None
     if source.kind == "sql":
         url = sql_url(source, config)
+        timeout = source.statement_timeout
         if in_database and not (mapping is not None and mapping.columns):
-            located = _locate_sql(url, check, mapping, label=check.source)
+            located = _locate_sql(url, check, mapping, label=check.source, timeout=timeout)
             if located is not None:
                 return located
-        table = _read_sql(url, check, mapping, label=check.source)
+        table = _read_sql(url, check, mapping, label=check.source, timeout=timeout)
     else:
         assert source.path is not None
         path = config.resolve_path(source.path)
@@ -122,12 +123,18 @@ def _read_file(
     return Table(frame=frame, origin=origin)
 
 
-def _read_sql(url: str, check: CheckConfig, mapping: EntityMapping | None, label: str) -> Table:
+def _read_sql(
+    url: str,
+    check: CheckConfig,
+    mapping: EntityMapping | None,
+    label: str,
+    timeout: float | None = None,
+) -> Table:
     from kmu_dataguard.sources.sql import open_engine, read_table, redact_url
 
     query = mapping.query if mapping is not None else check.query
     table = None if mapping is not None else check.table
-    engine = open_engine(url)
+    engine = open_engine(url, statement_timeout_s=timeout)
     try:
         frame = read_table(engine, table=table, query=query, source_name=label)
     finally:
@@ -141,7 +148,11 @@ def _read_sql(url: str, check: CheckConfig, mapping: EntityMapping | None, label
 
 
 def _locate_sql(
-    url: str, check: CheckConfig, mapping: EntityMapping | None, label: str
+    url: str,
+    check: CheckConfig,
+    mapping: EntityMapping | None,
+    label: str,
+    timeout: float | None = None,
 ) -> SqlTable | None:
     """Describe the check's SELECT without reading rows; None when it cannot stay in the DB."""
     from kmu_dataguard.entities import CANONICAL
@@ -154,10 +165,10 @@ def _locate_sql(
         validation_engine_args,
     )
 
-    args = validation_engine_args(url)
+    args = validation_engine_args(url, statement_timeout_s=timeout, source_name=label)
     if args is None:
         return None
-    engine = open_engine(url)
+    engine = open_engine(url, statement_timeout_s=timeout)
     named: tuple[str | None, str] | None = None
     if mapping is not None:
         query, what = mapping.query or "", f"{mapping.entity} via profile"

@@ -5,8 +5,11 @@ where the database allows it:
 
 * SQLite is opened as ``file:PATH?mode=ro`` (a missing file is an error, never created) and with
   ``PRAGMA query_only``;
-* PostgreSQL sessions start with ``default_transaction_read_only=on``;
-* MariaDB/MySQL sessions run ``SET SESSION TRANSACTION READ ONLY``;
+* PostgreSQL sessions start with ``default_transaction_read_only=on`` and (psycopg2) every
+  transaction begins ``READ ONLY``; the server parses a query before it runs and refuses a
+  second statement (:func:`_server_single_statement`);
+* MariaDB/MySQL sessions run ``SET SESSION TRANSACTION READ ONLY``, and a URL may not switch on
+  multi-statement mode;
 * MS SQL Server (``mssql+pyodbc`` / ``mssql+pymssql``, optional extras) has no read-only session
   switch: connect with a login that holds only ``db_datareader``.
 
@@ -23,10 +26,12 @@ import importlib.util
 import json
 import re
 import uuid
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -40,6 +45,7 @@ from sqlalchemy.pool import NullPool
 
 from kmu_dataguard._secrets import mask_url, url_secrets
 from kmu_dataguard.errors import ConfigError, SourceError
+from kmu_dataguard.library_logs import route_library_logs
 
 __all__ = [
     "ConnectionInfo",
@@ -119,12 +125,17 @@ def _scrub(text: str, url: URL | None) -> str:
 # ------------------------------------------------------------------------------------ engines
 
 
-def open_engine(url: str, *, connect_timeout_s: int = 10) -> Engine:
+def open_engine(
+    url: str, *, connect_timeout_s: int = 10, statement_timeout_s: float | None = None
+) -> Engine:
     """Create a read-only engine for ``url``; no connection is made yet.
 
-    Raises :class:`ConfigError` for an unparsable URL, an unsupported dialect or a missing driver
-    (naming the package to install) and :class:`SourceError` for a missing SQLite file.
+    ``statement_timeout_s`` makes the server cancel any statement that runs longer (PostgreSQL
+    and MariaDB/MySQL; not applied to SQLite and MS SQL Server). Raises :class:`ConfigError`
+    for an unparsable URL, an unsupported dialect, a missing driver (naming the package to
+    install) or a multi-statement client flag, and :class:`SourceError` for a missing SQLite file.
     """
+    route_library_logs()  # a dying connection makes SQLAlchemy's pool log tracebacks
     try:
         parsed = make_url(url)
     except Exception:
@@ -139,23 +150,30 @@ def open_engine(url: str, *, connect_timeout_s: int = 10) -> Engine:
             f"database URL {redact_url(parsed)}: dialect {backend!r} is not supported; "
             f"use one of {', '.join(_SUPPORTED_BACKENDS)}"
         )
+    if statement_timeout_s is not None and statement_timeout_s <= 0:
+        raise ConfigError(
+            f"statement_timeout must be more than 0 seconds, not {statement_timeout_s}"
+        )
     if backend == "sqlite":
         return _open_sqlite(parsed, connect_timeout_s)
+    if backend in ("mysql", "mariadb"):
+        _refuse_multi_statements(parsed)
 
     driver = parsed.drivername.partition("+")[2]
     if not driver:
         driver = _installed_driver(parsed, backend)
         parsed = parsed.set(drivername=f"{backend}+{driver}")
     connect_args: dict[str, Any] = {}
+    execution_options: dict[str, Any] = {}
     if backend == "postgresql" and driver in ("psycopg2", "psycopg"):
-        # A startup option, not a SET: it cannot be undone by a rollback of the first transaction.
         options = " ".join(
-            filter(
-                None, [str(parsed.query.get("options", "")), "-c default_transaction_read_only=on"]
-            )
+            filter(None, [str(parsed.query.get("options", "")), _pg_options(statement_timeout_s)])
         )
         connect_args.update(connect_timeout=connect_timeout_s, options=options)
         parsed = parsed.difference_update_query(["options"])
+        # Every transaction starts as BEGIN READ ONLY: a query that turns the session default
+        # off (SELECT set_config('default_transaction_read_only', 'off', false)) changes nothing.
+        execution_options["postgresql_readonly"] = True
     elif backend == "postgresql" and driver == "pg8000":
         connect_args["timeout"] = connect_timeout_s
     elif backend in ("mysql", "mariadb"):
@@ -163,12 +181,85 @@ def open_engine(url: str, *, connect_timeout_s: int = 10) -> Engine:
     elif backend == "mssql":
         connect_args["login_timeout" if driver == "pymssql" else "timeout"] = connect_timeout_s
 
-    engine = _create_engine(parsed, connect_args)
+    engine = _create_engine(parsed, connect_args, execution_options)
     if backend == "postgresql" and driver not in ("psycopg2", "psycopg"):
-        _on_connect(engine, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", commit=True)
+        session = "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"
+        _on_connect(engine, session, commit=True)
+        if statement_timeout_s is not None:
+            _on_connect(
+                engine, f"SET statement_timeout = {_millis(statement_timeout_s)}", commit=True
+            )
     elif backend in ("mysql", "mariadb"):
         _on_connect(engine, "SET SESSION TRANSACTION READ ONLY", commit=False)
+        if statement_timeout_s is not None:
+            seconds = statement_timeout_s
+            _on_connect(
+                engine,
+                lambda dbapi: _mysql_timeout_sql(seconds, mariadb=_is_mariadb(dbapi)),
+                commit=False,
+            )
+    if statement_timeout_s is not None and backend != "mssql":
+        _STATEMENT_TIMEOUTS[engine] = statement_timeout_s
     return engine
+
+
+# The statement_timeout an engine was opened with, for the message when the server cancels.
+_STATEMENT_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
+
+# MySQL client capability CLIENT_MULTI_STATEMENTS: lets one message carry several statements.
+_CLIENT_MULTI_STATEMENTS = 1 << 16
+
+
+def _refuse_multi_statements(url: URL) -> None:
+    """ConfigError when the URL asks the MySQL driver to send several statements at once.
+
+    Without the flag the server refuses ``SELECT 1; DELETE ...`` as a syntax error, so a query
+    can never end the read-only transaction and run a second statement.
+    """
+    raw = url.query.get("client_flag", ())
+    for value in raw if isinstance(raw, tuple) else (raw,):  # a key given twice is a tuple
+        try:
+            flag = int(str(value), 0)
+        except ValueError:
+            raise ConfigError(
+                f"database URL {redact_url(url)}: client_flag={value!r} is not a number"
+            ) from None
+        if flag & _CLIENT_MULTI_STATEMENTS:
+            raise ConfigError(
+                f"database URL {redact_url(url)}: client_flag {flag} includes "
+                "CLIENT_MULTI_STATEMENTS (65536), which lets one query run several statements; "
+                "remove that bit from the URL (kmu-dataguard only runs single SELECTs)"
+            )
+    if any(k.lower() in ("multi_statements", "multistatements") for k in url.query):
+        raise ConfigError(
+            f"database URL {redact_url(url)}: multi-statement mode is not allowed; "
+            "remove multi_statements from the URL"
+        )
+
+
+def _millis(seconds: float) -> int:
+    return max(1, round(seconds * 1000))
+
+
+def _pg_options(statement_timeout_s: float | None) -> str:
+    """PostgreSQL startup options: they hold for the whole session, whatever a rollback does."""
+    options = "-c default_transaction_read_only=on"
+    if statement_timeout_s is not None:
+        options += f" -c statement_timeout={_millis(statement_timeout_s)}"
+    return options
+
+
+def _mysql_timeout_sql(statement_timeout_s: float, *, mariadb: bool) -> str:
+    """MariaDB cancels any statement after max_statement_time (s); MySQL a SELECT after
+    max_execution_time (ms)."""
+    if mariadb:
+        return f"SET SESSION max_statement_time = {statement_timeout_s:g}"
+    return f"SET SESSION max_execution_time = {_millis(statement_timeout_s)}"
+
+
+def _is_mariadb(dbapi_connection: Any) -> bool:
+    info = getattr(dbapi_connection, "get_server_info", None)
+    return callable(info) and "mariadb" in str(info()).lower()
 
 
 def _installed_driver(url: URL, backend: str) -> str:
@@ -182,10 +273,17 @@ def _installed_driver(url: URL, backend: str) -> str:
     )
 
 
-def _create_engine(url: URL, connect_args: dict[str, Any]) -> Engine:
+def _create_engine(
+    url: URL, connect_args: dict[str, Any], execution_options: dict[str, Any] | None = None
+) -> Engine:
     backend, _, driver = url.drivername.partition("+")
     try:
-        engine = sa.create_engine(url, connect_args=connect_args, poolclass=NullPool)
+        engine = sa.create_engine(
+            url,
+            connect_args=connect_args,
+            execution_options=execution_options or {},
+            poolclass=NullPool,
+        )
     except exc.NoSuchModuleError as err:
         raise ConfigError(
             f"database URL {redact_url(url)}: SQLAlchemy has no driver {driver!r} for {backend}; "
@@ -211,14 +309,15 @@ def _create_engine(url: URL, connect_args: dict[str, Any]) -> Engine:
     return engine
 
 
-def _on_connect(engine: Engine, statement: str, *, commit: bool) -> None:
-    """Run ``statement`` on every new DBAPI connection of ``engine``."""
+def _on_connect(engine: Engine, statement: str | Callable[[Any], str], *, commit: bool) -> None:
+    """Run ``statement`` (or the one it returns for the connection) on every new DBAPI
+    connection of ``engine``."""
 
     @event.listens_for(engine, "connect")
     def _read_only(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(statement)
+            cursor.execute(statement if isinstance(statement, str) else statement(dbapi_connection))
         finally:
             cursor.close()
         if commit:  # drivers that opened a transaction for the SET must keep it
@@ -264,58 +363,123 @@ def _driver_code(err: BaseException) -> tuple[str | None, int | None]:
     return pgcode, mysql_no
 
 
+@dataclass(frozen=True)
+class _Rule:
+    """One kind of database failure: by PostgreSQL SQLSTATE, MySQL error number or message.
+
+    ``texts`` are groups of words; the rule matches when every word of one group occurs in the
+    driver's message (lower case).
+    """
+
+    kind: str
+    pgcodes: frozenset[str] = frozenset()
+    mysql: frozenset[int] = frozenset()
+    texts: tuple[tuple[str, ...], ...] = ()
+
+    def matches(self, pgcode: str | None, mysql_no: int | None, text: str) -> bool:
+        return (
+            pgcode in self.pgcodes
+            or mysql_no in self.mysql
+            or any(all(word in text for word in words) for words in self.texts)
+        )
+
+
+def _rule(kind: str, pg: str = "", mysql: str = "", *texts: str) -> _Rule:
+    """A rule from space-separated codes; each text is a group of words joined by ``&``."""
+    return _Rule(
+        kind,
+        frozenset(pg.split()),
+        frozenset(int(n) for n in mysql.split()),
+        tuple(tuple(t.split("&")) for t in texts),
+    )
+
+
+# First match wins: the order matters where messages overlap ("timeout", "read only").
+_RULES: tuple[_Rule, ...] = (
+    _rule("no_access", "", "1044"),
+    _rule(
+        "auth", "28P01 28000", "1045 1698",
+        "authentication failed", "access denied", "login failed", "role&does not exist",
+    ),
+    _rule("no_database", "3D000", "1049", "database&does not exist"),
+    _rule(
+        "statement_timeout", "", "1969 3024",
+        "statement timeout", "max_statement_time", "maximum statement execution time",
+    ),
+    _rule(
+        "lost", "57P01 57P02 57P03", "1053 1927 2006 2013",
+        "server closed the connection", "terminating connection", "lost connection",
+        "gone away", "connection already closed", "connection was killed",
+        "could not receive data from server", "could not send data to server",
+        "connection reset", "eof detected", "shutdown in progress",
+    ),
+    _rule("canceled", "57014", "1317", "canceling statement", "execution was interrupted"),
+    _rule(
+        "no_table", "42P01", "1146",
+        "no such table", "relation&does not exist", "invalid object name",
+    ),
+    _rule(
+        "no_column", "42703", "1054",
+        "no such column", "column&does not exist", "unknown column", "invalid column name",
+    ),
+    _rule("read_only", "25006", "1792", "readonly database", "read-only", "read only"),
+    _rule("timeout", "", "", "timeout", "timed out"),
+    _rule(
+        "no_host", "", "",
+        "could not translate host name", "name or service not known", "nodename nor servname",
+        "temporary failure in name resolution",
+    ),
+    _rule("refused", "", "2002 2003", "connection refused", "can't connect"),
+    _rule("unreadable", "", "", "unable to open database file"),
+)  # fmt: skip
+
+
 def _classify(err: BaseException) -> str:
     orig = getattr(err, "orig", None) or err
     pgcode, mysql_no = _driver_code(orig)
     text = str(orig).lower()
-    if mysql_no == 1044:
-        return "no_access"
-    if (
-        pgcode in ("28P01", "28000")
-        or mysql_no in (1045, 1698)
-        or ("authentication failed" in text or "access denied" in text or "login failed" in text)
-        or ("role" in text and "does not exist" in text)
-    ):
-        return "auth"
-    if pgcode == "3D000" or mysql_no == 1049 or ("database" in text and "does not exist" in text):
-        return "no_database"
-    if (
-        pgcode == "42P01"
-        or mysql_no == 1146
-        or "no such table" in text
-        or ("relation" in text and "does not exist" in text)
-        or "invalid object name" in text
-    ):
-        return "no_table"
-    if (
-        pgcode == "42703"
-        or mysql_no == 1054
-        or "no such column" in text
-        or ("column" in text and "does not exist" in text)
-        or "unknown column" in text
-        or "invalid column name" in text
-    ):
-        return "no_column"
-    if (
-        pgcode == "25006"
-        or mysql_no == 1792
-        or "readonly database" in text
-        or ("read-only" in text or "read only" in text)
-    ):
-        return "read_only"
-    if "timeout" in text or "timed out" in text:
-        return "timeout"
-    if (
-        "could not translate host name" in text
-        or "name or service not known" in text
-        or ("nodename nor servname" in text or "temporary failure in name resolution" in text)
-    ):
-        return "no_host"
-    if "connection refused" in text or mysql_no in (2002, 2003) or "can't connect" in text:
-        return "refused"
-    if "unable to open database file" in text:
-        return "unreadable"
+    for rule in _RULES:
+        if rule.matches(pgcode, mysql_no, text):
+            return rule.kind
+    if getattr(err, "connection_invalidated", False):  # SQLAlchemy saw the connection die
+        return "lost"
     return "other"
+
+
+# What each kind of failure tells the user; {hint} lists the tables (it costs a connection).
+_MESSAGES: dict[str, str] = {
+    "auth": "login to {where} failed for user {user!r}; check user name and password",
+    "no_access": (
+        "user {user!r} may not use database {database!r} on {where}, or it does not exist; "
+        "check the database name and the grants"
+    ),
+    "no_database": "database {database!r} does not exist on {where}",
+    "refused": (
+        "cannot connect to {where}: connection refused; "
+        "check host and port and that the database server is running"
+    ),
+    "timeout": "{where} did not answer in time ({detail}); check host, port and firewall",
+    "no_host": "cannot connect to {where}: host name not found; check the host in the URL",
+    "no_table": "{what} does not exist in {where} ({detail}){hint}",
+    "no_column": "a column does not exist in {where}: {detail}",
+    "read_only": (
+        "{where} refused a write ({detail}); kmu-dataguard only reads: use a SELECT query"
+    ),
+    "unreadable": "cannot open {where}: {detail}; check the file and its permissions",
+    "lost": (
+        "the connection to {where} was lost while reading ({detail}); check that the database "
+        "server is running and run the check again"
+    ),
+    "statement_timeout": (
+        "statement timeout: the query ran longer than {limit} on {where}; raise the source's "
+        "statement_timeout or make the query faster (an index, fewer rows)"
+    ),
+    "canceled": (
+        "the query was canceled on {where} ({detail}); run the check again, or ask the "
+        "database administrator why it was canceled"
+    ),
+    "other": "database error from {where}: {detail}",
+}
 
 
 @contextmanager
@@ -340,39 +504,17 @@ def translate_errors(
         ) from err
     except exc.DBAPIError as err:
         kind = _classify(err)
-        detail = _scrub(_first_line(err.orig), url)
-        user = url.username if url is not None else None
-        if kind == "auth":
-            msg = f"login to {where} failed for user {user!r}; check user name and password"
-        elif kind == "no_access":
-            msg = (
-                f"user {user!r} may not use database {url.database if url else '?'!r} on "
-                f"{where}, or it does not exist; check the database name and the grants"
-            )
-        elif kind == "no_database":
-            msg = f"database {url.database if url else '?'!r} does not exist on {where}"
-        elif kind == "refused":
-            msg = (
-                f"cannot connect to {where}: connection refused; "
-                "check host and port and that the database server is running"
-            )
-        elif kind == "timeout":
-            msg = f"{where} did not answer in time ({detail}); check host, port and firewall"
-        elif kind == "no_host":
-            msg = f"cannot connect to {where}: host name not found; check the host in the URL"
-        elif kind == "no_table":
-            what = f"table {table!r}" if table else "a table the query names"
-            msg = f"{what} does not exist in {where} ({detail}){_tables_hint(target)}"
-        elif kind == "no_column":
-            msg = f"a column does not exist in {where}: {detail}"
-        elif kind == "read_only":
-            msg = (
-                f"{where} refused a write ({detail}); kmu-dataguard only reads: use a SELECT query"
-            )
-        elif kind == "unreadable":
-            msg = f"cannot open {where}: {detail}; check the file and its permissions"
-        else:
-            msg = f"database error from {where}: {detail}"
+        template = _MESSAGES[kind]
+        limit = _STATEMENT_TIMEOUTS.get(target) if isinstance(target, Engine) else None
+        msg = template.format(
+            where=where,
+            detail=_scrub(_first_line(err.orig), url),
+            user=url.username if url is not None else None,
+            database=url.database if url is not None else "?",
+            what=f"table {table!r}" if table else "a table the query names",
+            hint=_tables_hint(target) if "{hint}" in template else "",
+            limit=f"{limit:g} s" if limit is not None else "the server's statement timeout",
+        )
         raise SourceError(f"{prefix}: {msg}") from err
     except exc.SQLAlchemyError as err:
         raise SourceError(f"{prefix}: {where}: {_scrub(_first_line(err), url)}") from err
@@ -508,13 +650,14 @@ def _resolve_table(conn: sa.Connection, name: str, source_name: str) -> sa.Table
     return sa.table(table, schema=schema)
 
 
-def _validate_query(query: str) -> str:
+def _validate_query(query: str, dialect: str = "") -> str:
     """The query without a trailing ``;``; ConfigError unless it is one SELECT/WITH statement.
 
-    A first line of defence against typos; the read-only session is the real guard.
+    A first line of defence against typos, lexed with ``dialect``'s quoting and comment rules.
+    The real guards are the server's: a single statement per message and a read-only session.
     """
     stripped = query.strip().rstrip(";").strip()
-    code = _code_only(stripped)
+    code = _code_only(stripped, dialect)
     if ";" in code:
         raise ConfigError("the SQL query holds more than one statement; give a single SELECT")
     first = code.split(None, 1)[0].upper() if code.split() else ""
@@ -537,21 +680,186 @@ def _validate_query(query: str) -> str:
     return stripped
 
 
-def _code_only(sql: str) -> str:
-    """``sql`` with comments, string literals and quoted identifiers blanked out."""
-    pattern = re.compile(
-        r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`(?:[^`]|``)*`|\[[^\]]*\]",
-        re.DOTALL,
-    )
-    return pattern.sub(" ", sql)
+# PostgreSQL dollar quote opener: $$ or $tag$ (a tag never starts with a digit: $1 is a parameter).
+_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_\x80-\uffff][\w\x80-\uffff]*)?\$")
+_MYSQL = ("mysql", "mariadb")
+
+
+def _code_only(sql: str, dialect: str = "") -> str:
+    """``sql`` with comments, string literals and quoted identifiers blanked out.
+
+    Follows ``dialect``'s rules: PostgreSQL dollar quoting, nested ``/* */`` and ``E'…'``
+    backslash escapes; MySQL/MariaDB ``#`` comments and backslash escapes in every string;
+    ``[…]`` identifiers on MS SQL Server and SQLite. Unknown dialects get the common rules.
+    An unterminated literal or comment blanks the rest (the server refuses it anyway).
+    """
+    out: list[str] = []
+    i, n = 0, len(sql)
+    while i < n:
+        end = _literal_end(sql, i, dialect)
+        if end is None:
+            out.append(sql[i])
+            i += 1
+        else:
+            out.append(" ")
+            i = end
+    return "".join(out)
+
+
+def _literal_end(sql: str, i: int, dialect: str) -> int | None:
+    """Where the comment, string or quoted name starting at ``i`` ends; None if none starts."""
+    c = sql[i]
+    if sql.startswith("--", i) or (c == "#" and dialect in _MYSQL):
+        end = sql.find("\n", i)
+        return len(sql) if end < 0 else end
+    if sql.startswith("/*", i):
+        return _comment_end(sql, i, nested=dialect == "postgresql")
+    if (
+        c == "$"
+        and dialect == "postgresql"
+        and not (i and (sql[i - 1].isalnum() or sql[i - 1] in "_$"))
+    ):
+        tag = _DOLLAR_TAG.match(sql, i)
+        if tag is not None:
+            end = sql.find(tag.group(), tag.end())
+            return len(sql) if end < 0 else end + len(tag.group())
+        return None
+    if c in "'\"`" or (c == "[" and dialect in ("mssql", "sqlite")):
+        close = "]" if c == "[" else c
+        escapes = (dialect in _MYSQL and c in "'\"") or (
+            dialect == "postgresql"
+            and c == "'"
+            and i > 0
+            and sql[i - 1] in "eE"
+            and not (i > 1 and (sql[i - 2].isalnum() or sql[i - 2] == "_"))
+        )
+        return _quoted_end(sql, i + 1, close, backslash=escapes)
+    return None
+
+
+def _comment_end(sql: str, i: int, *, nested: bool) -> int:
+    depth, j = 0, i
+    while j < len(sql):
+        if sql.startswith("/*", j) and (nested or depth == 0):
+            depth, j = depth + 1, j + 2
+        elif sql.startswith("*/", j):
+            depth, j = depth - 1, j + 2
+            if depth == 0:
+                return j
+        else:
+            j += 1
+    return len(sql)
+
+
+def _quoted_end(sql: str, j: int, close: str, *, backslash: bool) -> int:
+    """End of a literal whose body starts at ``j``; a doubled ``close`` is part of it."""
+    while j < len(sql):
+        ch = sql[j]
+        if backslash and ch == "\\":
+            j += 2
+        elif ch == close:
+            if sql.startswith(close * 2, j) and close != "]":
+                j += 2
+            else:
+                return j + 1
+        else:
+            j += 1
+    return len(sql)
 
 
 def _exec_query(conn: sa.Connection, sql: str) -> sa.CursorResult[Any]:
-    """Execute the user's SQL as written (no ``:name`` binds, ``%`` kept literal)."""
+    """Execute the user's SQL as written (no ``:name`` binds, ``%`` kept literal), after the
+    server has confirmed that it is one statement."""
+    _server_single_statement(conn, sql)
     if conn.dialect.paramstyle in ("format", "pyformat"):
         # psycopg2/pymysql format the statement with the (empty) parameters: % must be doubled.
         sql = sql.replace("%", "%%")
     return conn.exec_driver_sql(sql)
+
+
+def _server_single_statement(conn: sa.Connection, sql: str) -> None:
+    """Let PostgreSQL itself refuse a second statement before the SQL runs.
+
+    psycopg2 sends SQL in the simple protocol, where ``SELECT …; COMMIT; BEGIN READ WRITE; …``
+    would end the read-only transaction whatever our lexer thought of the quoting. The same
+    text is first parsed (not run) with the extended protocol's Parse, which the server refuses
+    for more than one statement. pg8000 always uses the extended protocol; MariaDB/MySQL refuse
+    several statements while CLIENT_MULTI_STATEMENTS is off (see :func:`_refuse_multi_statements`);
+    sqlite3 runs one statement per call.
+    """
+    if conn.dialect.name != "postgresql" or conn.dialect.driver == "pg8000":
+        return
+    dbapi = conn.connection.dbapi_connection
+    pgconn = getattr(dbapi, "pgconn_ptr", None)
+    if conn.dialect.driver != "psycopg2" or pgconn is None:
+        raise ConfigError(
+            f"queries on PostgreSQL need the psycopg2 or pg8000 driver, not "
+            f"{conn.dialect.driver!r}; use postgresql+psycopg2:// (or name a table instead)"
+        )
+    from psycopg2.extensions import encodings
+
+    refusal = _pg_parse(pgconn, sql.encode(encodings.get(dbapi.encoding, "utf-8")))
+    if refusal is None:
+        return
+    sqlstate, message = refusal
+    if "multiple commands" in message:
+        raise ConfigError("the SQL query holds more than one statement; give a single SELECT")
+    # Any other refusal (a missing table, a syntax error) is reported like the driver's own.
+    raise exc.DBAPIError(sql, None, _ServerRefusal(sqlstate, message))
+
+
+class _ServerRefusal(Exception):
+    """What PostgreSQL answered to the Parse of a query, shaped like a psycopg2 error."""
+
+    def __init__(self, pgcode: str | None, message: str) -> None:
+        super().__init__(message)
+        self.pgcode = pgcode
+
+
+@cache
+def _libpq() -> Any:
+    """The libpq that psycopg2 is linked with (its symbols are found through the extension)."""
+    import ctypes
+
+    from psycopg2 import _psycopg
+
+    lib = ctypes.CDLL(_psycopg.__file__)
+    lib.PQprepare.restype = ctypes.c_void_p
+    lib.PQprepare.argtypes = [
+        ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_void_p
+    ]  # fmt: skip
+    lib.PQresultStatus.argtypes = [ctypes.c_void_p]
+    lib.PQresultErrorField.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    lib.PQresultErrorField.restype = ctypes.c_char_p
+    lib.PQresultErrorMessage.argtypes = [ctypes.c_void_p]
+    lib.PQresultErrorMessage.restype = ctypes.c_char_p
+    lib.PQclear.argtypes = [ctypes.c_void_p]
+    return lib
+
+
+_PGRES_COMMAND_OK = 1
+_PG_DIAG_SQLSTATE = ord("C")
+_PG_DIAG_MESSAGE_PRIMARY = ord("M")
+
+
+def _pg_parse(pgconn: int, sql: bytes) -> tuple[str | None, str] | None:
+    """Parse ``sql`` as the unnamed prepared statement; None if the server accepted it, else
+    (SQLSTATE, message)."""
+    lib = _libpq()
+    result = lib.PQprepare(pgconn, b"", sql, 0, None)
+    try:
+        if result and lib.PQresultStatus(result) == _PGRES_COMMAND_OK:
+            return None
+        if not result:
+            return None, "out of memory or the connection is gone"
+        code = lib.PQresultErrorField(result, _PG_DIAG_SQLSTATE)
+        text = lib.PQresultErrorField(result, _PG_DIAG_MESSAGE_PRIMARY) or lib.PQresultErrorMessage(
+            result
+        )
+        return (code.decode() if code else None), (text or b"").decode("utf-8", "replace")
+    finally:
+        if result:
+            lib.PQclear(result)
 
 
 def describe(
@@ -574,13 +882,13 @@ def _columns_of(
         tbl = _resolve_table(conn, table, source_name)
         stmt = sa.select(sa.literal_column("*")).select_from(tbl).where(sa.false())
         return list(conn.execute(stmt).keys())
-    sql = _validate_query(query or "")
+    sql = _validate_query(query or "", conn.dialect.name)
     if conn.dialect.name == "mssql":  # no WITH inside a derived table there
         result = _exec_query(conn.execution_options(stream_results=True), sql)
         keys = list(result.keys())
         result.close()
         return keys
-    return list(_exec_query(conn, f"SELECT * FROM ({sql}) dg_q WHERE 1 = 0").keys())
+    return list(_exec_query(conn, f"SELECT * FROM ({sql}\n) dg_q WHERE 1 = 0").keys())
 
 
 def count_rows(
@@ -596,8 +904,8 @@ def count_rows(
         if table is not None:
             tbl = _resolve_table(conn, table, source_name)
             return int(conn.execute(sa.select(sa.func.count()).select_from(tbl)).scalar_one())
-        sql = _validate_query(query or "")
-        return int(_exec_query(conn, f"SELECT COUNT(*) FROM ({sql}) dg_q").scalar_one())
+        sql = _validate_query(query or "", conn.dialect.name)
+        return int(_exec_query(conn, f"SELECT COUNT(*) FROM ({sql}\n) dg_q").scalar_one())
 
 
 def _one_of(table: str | None, query: str | None) -> None:
@@ -692,13 +1000,13 @@ def _iter_batches(
             result = streaming.execute(sa.select(*cols).select_from(tbl))
             picks = None
         else:
-            sql = _validate_query(query or "")
+            sql = _validate_query(query or "", conn.dialect.name)
             picks = None
             if wanted is not None and conn.dialect.name != "mssql":
                 # Fetch only the wanted columns: the database drops the others.
                 quote_name = conn.dialect.identifier_preparer.quote
                 listed = ", ".join(f"dg_q.{quote_name(c)}" for c in wanted)
-                sql = f"SELECT {listed} FROM ({sql}) dg_q"
+                sql = f"SELECT {listed} FROM ({sql}\n) dg_q"
             result = _exec_query(streaming, sql)
             if wanted is not None and conn.dialect.name == "mssql":  # no WITH in a derived table
                 keys = list(result.keys())
@@ -830,31 +1138,54 @@ def table_query(engine: Engine, table: str, *, source_name: str) -> tuple[str, s
 
 
 def validation_engine_args(
-    url: str, *, connect_timeout_s: int = 10
+    url: str,
+    *,
+    connect_timeout_s: int = 10,
+    statement_timeout_s: float | None = None,
+    source_name: str = "source",
 ) -> tuple[str, dict[str, Any]] | None:
     """The URL and ``create_engine`` keyword arguments for the validation engine's own engine.
 
     Great Expectations builds its SQLAlchemy engine itself; these arguments make its sessions
     read-only like :func:`open_engine`'s (as startup options, since no listener can be attached
-    before its first connection). None for drivers where that is not possible (then the data
-    is validated in Python). The returned URL contains the password: never print it.
+    before its first connection), with the same statement timeout. None for drivers where that
+    is not possible (then the data is validated in Python). The returned URL contains the
+    password: never print it.
     """
-    engine = open_engine(url, connect_timeout_s=connect_timeout_s)  # validates URL and driver
+    # Validates URL, driver and client flags.
+    engine = open_engine(url, connect_timeout_s=connect_timeout_s)
     try:
         parsed = engine.url
+        backend, _, driver = parsed.drivername.partition("+")
+        kwargs: dict[str, Any] = {}
+        connect_args: dict[str, Any] = {}
+        if backend == "sqlite":
+            connect_args["timeout"] = connect_timeout_s  # mode=ro is in the URL
+        elif backend == "postgresql" and driver in ("psycopg2", "psycopg"):
+            connect_args.update(
+                connect_timeout=connect_timeout_s, options=_pg_options(statement_timeout_s)
+            )
+            kwargs["execution_options"] = {"postgresql_readonly": True}  # BEGIN READ ONLY
+        elif backend in ("mysql", "mariadb") and driver in ("pymysql", "mysqldb"):
+            init = "SET SESSION TRANSACTION READ ONLY"
+            if statement_timeout_s is not None:
+                init = _mysql_init_command(engine, statement_timeout_s, source_name)
+            connect_args.update(connect_timeout=connect_timeout_s, init_command=init)
+        else:
+            return None
     finally:
         engine.dispose()
-    backend, _, driver = parsed.drivername.partition("+")
-    connect_args: dict[str, Any] = {}
-    if backend == "sqlite":
-        connect_args["timeout"] = connect_timeout_s  # mode=ro is in the URL
-    elif backend == "postgresql" and driver in ("psycopg2", "psycopg"):
-        options = "-c default_transaction_read_only=on"
-        connect_args.update(connect_timeout=connect_timeout_s, options=options)
-    elif backend in ("mysql", "mariadb") and driver in ("pymysql", "mysqldb"):
-        connect_args.update(
-            connect_timeout=connect_timeout_s, init_command="SET SESSION TRANSACTION READ ONLY"
-        )
-    else:
-        return None
-    return parsed.render_as_string(hide_password=False), {"connect_args": connect_args}
+    return parsed.render_as_string(hide_password=False), {"connect_args": connect_args, **kwargs}
+
+
+def _mysql_init_command(engine: Engine, statement_timeout_s: float, source_name: str) -> str:
+    """Read-only and the timeout in ONE statement (the driver runs a single init_command);
+    the variables are named differently on MariaDB and MySQL, so the server is asked once."""
+    with translate_errors(engine, source_name=source_name), engine.connect() as conn:
+        mariadb = bool(getattr(conn.dialect, "is_mariadb", False))
+    if mariadb:
+        return f"SET SESSION tx_read_only = 1, SESSION max_statement_time = {statement_timeout_s:g}"
+    return (
+        "SET SESSION transaction_read_only = 1, "
+        f"SESSION max_execution_time = {_millis(statement_timeout_s)}"
+    )
