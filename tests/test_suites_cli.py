@@ -42,7 +42,8 @@ def test_user_suite_overrides_builtin(tmp_path, dataguard):
         "check", str(data), "--suite", "customers", "--suites-dir", str(folder), "--format", "json"
     )
     assert run.code == 1
-    [exp] = run.json()["checks"][0]["expectations"]
+    rows, exp = run.json()["checks"][0]["expectations"]  # the source's rows, then the suite's
+    assert rows["id"] == "source.rows_present" and rows["observed_value"] == 2
     assert exp["failing_keys"] == ["2"]  # no key column: the data row number
 
 
