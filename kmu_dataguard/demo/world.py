@@ -337,12 +337,14 @@ sources:
     url: sqlite:///erp.db
   crm:                       # the CRM's contacts export, as German tools write it
     path: crm_contacts.csv
+    # max_age: 26h           # an export older than this is yesterday's: exit 3
 checks:
   customers:
     source: erp
     table: customers
     suite: customers
     key: customer_id
+    min_rows: 10             # fewer customers means a broken export, not clean data
   suppliers:
     source: erp
     table: suppliers
