@@ -24,7 +24,7 @@ import sqlalchemy as sa
 import yaml
 
 from kmu_dataguard.errors import ConfigError
-from kmu_dataguard.sources import sql
+from kmu_dataguard.sources import sql, sql_errors
 from tests.conftest import write
 from tests.server_fixtures import _server_database, _start
 from tests.servers import MariaDBServer, PostgresServer, ServerDatabase
@@ -328,7 +328,7 @@ class _DriverError(Exception):
 )
 def test_failures_are_classified_by_the_rule_table(driver_error, kind):
     wrapped = sa.exc.OperationalError("SELECT 1", None, driver_error)
-    assert sql._classify(wrapped) == kind
+    assert sql_errors._classify(wrapped) == kind
 
 
 def test_statement_timeout_message_names_the_limit():

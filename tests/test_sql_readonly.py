@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import yaml
 
 from kmu_dataguard.errors import ConfigError
-from kmu_dataguard.sources import sql
+from kmu_dataguard.sources import sql, sql_guard
 from tests.conftest import write
 from tests.servers import ServerDatabase
 
@@ -263,7 +263,7 @@ def _pg_engines(url: str) -> list[sa.Engine]:
     ],
 )
 def test_lexer_knows_each_dialects_quoting(dialect, query):
-    assert sql._validate_query(query, dialect)
+    assert sql_guard._validate_query(query, dialect)
 
 
 @pytest.mark.parametrize(
@@ -280,7 +280,7 @@ def test_lexer_knows_each_dialects_quoting(dialect, query):
 )
 def test_lexer_sees_through_quoting_tricks(dialect, query):
     with pytest.raises(ConfigError):
-        sql._validate_query(query, dialect)
+        sql_guard._validate_query(query, dialect)
 
 
 @pytest.mark.parametrize("flag", ["client_flag=65536", "client_flag=65538", "client_flag=0x10000"])

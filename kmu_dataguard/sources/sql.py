@@ -7,7 +7,7 @@ where the database allows it:
   ``PRAGMA query_only``;
 * PostgreSQL sessions start with ``default_transaction_read_only=on`` and (psycopg2) every
   transaction begins ``READ ONLY``; the server parses a query before it runs and refuses a
-  second statement (:func:`_server_single_statement`);
+  second statement;
 * MariaDB/MySQL sessions run ``SET SESSION TRANSACTION READ ONLY``, and a URL may not switch on
   multi-statement mode;
 * MS SQL Server (``mssql+pyodbc`` / ``mssql+pymssql``, optional extras) has no read-only session
@@ -17,6 +17,14 @@ Values are returned as text exactly as stored (leading zeros kept, ``Decimal`` w
 artefacts, dates in ISO 8601, booleans as ``"true"``/``"false"``, bytes as hex); SQL NULL stays
 ``None``. All driver exceptions are translated in one place, :func:`translate_errors`, into
 :class:`~kmu_dataguard.errors.SourceError` lines that never contain a password.
+
+This module is the public face: engines, introspection, reading and the validation engine's
+settings. Two concerns live beside it and are used from here:
+
+* :mod:`~kmu_dataguard.sources.sql_guard` — the query guard: a user's SQL is one read-only
+  SELECT (a lexer first, then the server's single-statement refusal);
+* :mod:`~kmu_dataguard.sources.sql_errors` — driver errors translated into one line
+  (:func:`translate_errors`, :func:`redact_url` and :func:`list_tables` are re-exported here).
 """
 
 from __future__ import annotations
@@ -24,14 +32,10 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
-import re
 import uuid
-import weakref
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -43,9 +47,20 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import NullPool
 
-from kmu_dataguard._secrets import mask_url, url_secrets
 from kmu_dataguard.errors import ConfigError, SourceError
 from kmu_dataguard.library_logs import route_library_logs
+from kmu_dataguard.sources.sql_errors import (
+    _STATEMENT_TIMEOUTS,
+    _listing,
+    list_tables,
+    redact_url,
+    translate_errors,
+)
+from kmu_dataguard.sources.sql_guard import (
+    _refuse_multi_statements,
+    _server_single_statement,
+    _validate_query,
+)
 
 __all__ = [
     "ConnectionInfo",
@@ -85,7 +100,6 @@ _DRIVER_CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
     "mssql": (("pyodbc", "pyodbc"), ("pymssql", "pymssql")),
 }
 _SUPPORTED_BACKENDS = ("sqlite", "postgresql", "mysql", "mariadb", "mssql")
-_MAX_LISTED = 25  # names listed in one error line before "… and N more"
 
 
 @dataclass(frozen=True)
@@ -98,28 +112,6 @@ class ConnectionInfo:
     server_version: str
     read_only: bool | None  # None where the database has no session-level switch (MSSQL)
     tables: list[str] = field(default_factory=list)
-
-
-# --------------------------------------------------------------------------------------- URLs
-
-
-def redact_url(url: str | URL) -> str:
-    """Return ``url`` with its password (also one in the query) replaced by ``***``."""
-    return mask_url(url)
-
-
-def _secrets_of(url: URL | None) -> list[str]:
-    """The credentials of ``url`` in the spellings a driver message could contain."""
-    # Very short passwords are not blanked: "p" would mangle every message, and no driver
-    # message echoes a password anyway (this is a second line of defence).
-    return sorted((s for s in url_secrets(url) if len(s) >= 4), key=len, reverse=True)
-
-
-def _scrub(text: str, url: URL | None) -> str:
-    """One line of ``text`` with any password of ``url`` blanked out."""
-    for secret in _secrets_of(url):
-        text = text.replace(secret, "***")
-    return " ".join(text.split())
 
 
 # ------------------------------------------------------------------------------------ engines
@@ -201,40 +193,6 @@ def open_engine(
     if statement_timeout_s is not None and backend != "mssql":
         _STATEMENT_TIMEOUTS[engine] = statement_timeout_s
     return engine
-
-
-# The statement_timeout an engine was opened with, for the message when the server cancels.
-_STATEMENT_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
-
-# MySQL client capability CLIENT_MULTI_STATEMENTS: lets one message carry several statements.
-_CLIENT_MULTI_STATEMENTS = 1 << 16
-
-
-def _refuse_multi_statements(url: URL) -> None:
-    """ConfigError when the URL asks the MySQL driver to send several statements at once.
-
-    Without the flag the server refuses ``SELECT 1; DELETE ...`` as a syntax error, so a query
-    can never end the read-only transaction and run a second statement.
-    """
-    raw = url.query.get("client_flag", ())
-    for value in raw if isinstance(raw, tuple) else (raw,):  # a key given twice is a tuple
-        try:
-            flag = int(str(value), 0)
-        except ValueError:
-            raise ConfigError(
-                f"database URL {redact_url(url)}: client_flag={value!r} is not a number"
-            ) from None
-        if flag & _CLIENT_MULTI_STATEMENTS:
-            raise ConfigError(
-                f"database URL {redact_url(url)}: client_flag {flag} includes "
-                "CLIENT_MULTI_STATEMENTS (65536), which lets one query run several statements; "
-                "remove that bit from the URL (kmu-dataguard only runs single SELECTs)"
-            )
-    if any(k.lower() in ("multi_statements", "multistatements") for k in url.query):
-        raise ConfigError(
-            f"database URL {redact_url(url)}: multi-statement mode is not allowed; "
-            "remove multi_statements from the URL"
-        )
 
 
 def _millis(seconds: float) -> int:
@@ -350,224 +308,7 @@ def _open_sqlite(url: URL, timeout_s: int) -> Engine:
     return engine
 
 
-# ----------------------------------------------------------------------------------- errors
-
-
-def _driver_code(err: BaseException) -> tuple[str | None, int | None]:
-    """(PostgreSQL SQLSTATE, MySQL error number) of a DBAPI exception, where present."""
-    pgcode = getattr(err, "pgcode", None) or getattr(getattr(err, "diag", None), "sqlstate", None)
-    mysql_no = None
-    args = getattr(err, "args", ())
-    if args and isinstance(args[0], int):
-        mysql_no = args[0]
-    return pgcode, mysql_no
-
-
-@dataclass(frozen=True)
-class _Rule:
-    """One kind of database failure: by PostgreSQL SQLSTATE, MySQL error number or message.
-
-    ``texts`` are groups of words; the rule matches when every word of one group occurs in the
-    driver's message (lower case).
-    """
-
-    kind: str
-    pgcodes: frozenset[str] = frozenset()
-    mysql: frozenset[int] = frozenset()
-    texts: tuple[tuple[str, ...], ...] = ()
-
-    def matches(self, pgcode: str | None, mysql_no: int | None, text: str) -> bool:
-        return (
-            pgcode in self.pgcodes
-            or mysql_no in self.mysql
-            or any(all(word in text for word in words) for words in self.texts)
-        )
-
-
-def _rule(kind: str, pg: str = "", mysql: str = "", *texts: str) -> _Rule:
-    """A rule from space-separated codes; each text is a group of words joined by ``&``."""
-    return _Rule(
-        kind,
-        frozenset(pg.split()),
-        frozenset(int(n) for n in mysql.split()),
-        tuple(tuple(t.split("&")) for t in texts),
-    )
-
-
-# First match wins: the order matters where messages overlap ("timeout", "read only").
-_RULES: tuple[_Rule, ...] = (
-    _rule("no_access", "", "1044"),
-    _rule(
-        "auth", "28P01 28000", "1045 1698",
-        "authentication failed", "access denied", "login failed", "role&does not exist",
-    ),
-    _rule("no_database", "3D000", "1049", "database&does not exist"),
-    _rule(
-        "statement_timeout", "", "1969 3024",
-        "statement timeout", "max_statement_time", "maximum statement execution time",
-    ),
-    _rule(
-        "lost", "57P01 57P02 57P03", "1053 1927 2006 2013",
-        "server closed the connection", "terminating connection", "lost connection",
-        "gone away", "connection already closed", "connection was killed",
-        "could not receive data from server", "could not send data to server",
-        "connection reset", "eof detected", "shutdown in progress",
-    ),
-    _rule("canceled", "57014", "1317", "canceling statement", "execution was interrupted"),
-    _rule(
-        "no_table", "42P01", "1146",
-        "no such table", "relation&does not exist", "invalid object name",
-    ),
-    _rule(
-        "no_column", "42703", "1054",
-        "no such column", "column&does not exist", "unknown column", "invalid column name",
-    ),
-    _rule("read_only", "25006", "1792", "readonly database", "read-only", "read only"),
-    _rule("timeout", "", "", "timeout", "timed out"),
-    _rule(
-        "no_host", "", "",
-        "could not translate host name", "name or service not known", "nodename nor servname",
-        "temporary failure in name resolution",
-    ),
-    _rule("refused", "", "2002 2003", "connection refused", "can't connect"),
-    _rule("unreadable", "", "", "unable to open database file"),
-)  # fmt: skip
-
-
-def _classify(err: BaseException) -> str:
-    orig = getattr(err, "orig", None) or err
-    pgcode, mysql_no = _driver_code(orig)
-    text = str(orig).lower()
-    for rule in _RULES:
-        if rule.matches(pgcode, mysql_no, text):
-            return rule.kind
-    if getattr(err, "connection_invalidated", False):  # SQLAlchemy saw the connection die
-        return "lost"
-    return "other"
-
-
-# What each kind of failure tells the user; {hint} lists the tables (it costs a connection).
-_MESSAGES: dict[str, str] = {
-    "auth": "login to {where} failed for user {user!r}; check user name and password",
-    "no_access": (
-        "user {user!r} may not use database {database!r} on {where}, or it does not exist; "
-        "check the database name and the grants"
-    ),
-    "no_database": "database {database!r} does not exist on {where}",
-    "refused": (
-        "cannot connect to {where}: connection refused; "
-        "check host and port and that the database server is running"
-    ),
-    "timeout": "{where} did not answer in time ({detail}); check host, port and firewall",
-    "no_host": "cannot connect to {where}: host name not found; check the host in the URL",
-    "no_table": "{what} does not exist in {where} ({detail}){hint}",
-    "no_column": "a column does not exist in {where}: {detail}",
-    "read_only": (
-        "{where} refused a write ({detail}); kmu-dataguard only reads: use a SELECT query"
-    ),
-    "unreadable": "cannot open {where}: {detail}; check the file and its permissions",
-    "lost": (
-        "the connection to {where} was lost while reading ({detail}); check that the database "
-        "server is running and run the check again"
-    ),
-    "statement_timeout": (
-        "statement timeout: the query ran longer than {limit} on {where}; raise the source's "
-        "statement_timeout or make the query faster (an index, fewer rows)"
-    ),
-    "canceled": (
-        "the query was canceled on {where} ({detail}); run the check again, or ask the "
-        "database administrator why it was canceled"
-    ),
-    "other": "database error from {where}: {detail}",
-}
-
-
-@contextmanager
-def translate_errors(
-    target: Engine | URL | str,
-    *,
-    source_name: str,
-    table: str | None = None,
-) -> Iterator[None]:
-    """Turn SQLAlchemy/driver exceptions inside the block into one-line :class:`SourceError`.
-
-    The only place driver errors are mapped; messages carry the redacted URL, never a password.
-    """
-    url = target.url if isinstance(target, Engine) else _safe_url(target)
-    where = redact_url(url) if url is not None else redact_url(str(target))
-    prefix = f"source {source_name!r}"
-    try:
-        yield
-    except exc.NoSuchTableError as err:
-        raise SourceError(
-            f"{prefix}: table {table or str(err)!r} does not exist in {where}{_tables_hint(target)}"
-        ) from err
-    except exc.DBAPIError as err:
-        kind = _classify(err)
-        template = _MESSAGES[kind]
-        limit = _STATEMENT_TIMEOUTS.get(target) if isinstance(target, Engine) else None
-        msg = template.format(
-            where=where,
-            detail=_scrub(_first_line(err.orig), url),
-            user=url.username if url is not None else None,
-            database=url.database if url is not None else "?",
-            what=f"table {table!r}" if table else "a table the query names",
-            hint=_tables_hint(target) if "{hint}" in template else "",
-            limit=f"{limit:g} s" if limit is not None else "the server's statement timeout",
-        )
-        raise SourceError(f"{prefix}: {msg}") from err
-    except exc.SQLAlchemyError as err:
-        raise SourceError(f"{prefix}: {where}: {_scrub(_first_line(err), url)}") from err
-
-
-def _safe_url(target: URL | str) -> URL | None:
-    if isinstance(target, URL):
-        return target
-    try:
-        return make_url(target)
-    except Exception:
-        return None
-
-
-def _first_line(err: BaseException | None) -> str:
-    args = getattr(err, "args", ())
-    if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):
-        text = args[1]  # PyMySQL: (errno, message)
-    else:
-        text = str(err) if err is not None else ""
-    for line in text.splitlines():
-        # PostgreSQL prefixes server messages with the severity; it adds nothing for a user.
-        line = re.sub(r"^(FATAL|ERROR):\s+", "", line.strip())
-        if line:
-            return line
-    return type(err).__name__
-
-
-def _tables_hint(target: Engine | URL | str) -> str:
-    if not isinstance(target, Engine):
-        return ""
-    try:
-        names = list_tables(target)
-    except Exception:  # the listing is a courtesy; the original error is what matters
-        return ""
-    return f"; tables there: {_listing(names)}" if names else "; the database has no tables"
-
-
-def _listing(names: Sequence[str]) -> str:
-    shown = ", ".join(names[:_MAX_LISTED])
-    rest = len(names) - _MAX_LISTED
-    return f"{shown} … and {rest} more" if rest > 0 else shown
-
-
 # ------------------------------------------------------------------------------ introspection
-
-
-def list_tables(engine: Engine, schema: str | None = None) -> list[str]:
-    """Names of the tables and views in ``schema`` (the default schema when None), sorted."""
-    inspector = sa.inspect(engine)
-    names = set(inspector.get_table_names(schema=schema))
-    names.update(inspector.get_view_names(schema=schema))
-    return sorted(names, key=str.lower)
 
 
 def test_connection(
@@ -650,123 +391,6 @@ def _resolve_table(conn: sa.Connection, name: str, source_name: str) -> sa.Table
     return sa.table(table, schema=schema)
 
 
-def _validate_query(query: str, dialect: str = "") -> str:
-    """The query without a trailing ``;``; ConfigError unless it is one SELECT/WITH statement.
-
-    A first line of defence against typos, lexed with ``dialect``'s quoting and comment rules.
-    The real guards are the server's: a single statement per message and a read-only session.
-    """
-    stripped = query.strip().rstrip(";").strip()
-    code = _code_only(stripped, dialect)
-    if ";" in code:
-        raise ConfigError("the SQL query holds more than one statement; give a single SELECT")
-    first = code.split(None, 1)[0].upper() if code.split() else ""
-    if first not in ("SELECT", "WITH"):
-        raise ConfigError(
-            f"the SQL query starts with {first or 'nothing'!r}; only SELECT or WITH … SELECT "
-            "queries are allowed (kmu-dataguard never writes to a source)"
-        )
-    forbidden = re.search(
-        r"\b(INSERT|UPDATE|DELETE|MERGE|UPSERT|INTO|CREATE|DROP|ALTER|TRUNCATE"
-        r"|GRANT|REVOKE|CALL|EXEC|EXECUTE|COPY|LOCK|VACUUM|ATTACH|DETACH|PRAGMA)\b",
-        code,
-        re.IGNORECASE,
-    )
-    if forbidden:
-        raise ConfigError(
-            f"the SQL query contains {forbidden.group(1).upper()!r}; only read-only SELECT "
-            "queries are allowed (kmu-dataguard never writes to a source)"
-        )
-    return stripped
-
-
-# PostgreSQL dollar quote opener: $$ or $tag$ (a tag never starts with a digit: $1 is a parameter).
-_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_\x80-\uffff][\w\x80-\uffff]*)?\$")
-_MYSQL = ("mysql", "mariadb")
-
-
-def _code_only(sql: str, dialect: str = "") -> str:
-    """``sql`` with comments, string literals and quoted identifiers blanked out.
-
-    Follows ``dialect``'s rules: PostgreSQL dollar quoting, nested ``/* */`` and ``E'…'``
-    backslash escapes; MySQL/MariaDB ``#`` comments and backslash escapes in every string;
-    ``[…]`` identifiers on MS SQL Server and SQLite. Unknown dialects get the common rules.
-    An unterminated literal or comment blanks the rest (the server refuses it anyway).
-    """
-    out: list[str] = []
-    i, n = 0, len(sql)
-    while i < n:
-        end = _literal_end(sql, i, dialect)
-        if end is None:
-            out.append(sql[i])
-            i += 1
-        else:
-            out.append(" ")
-            i = end
-    return "".join(out)
-
-
-def _literal_end(sql: str, i: int, dialect: str) -> int | None:
-    """Where the comment, string or quoted name starting at ``i`` ends; None if none starts."""
-    c = sql[i]
-    if sql.startswith("--", i) or (c == "#" and dialect in _MYSQL):
-        end = sql.find("\n", i)
-        return len(sql) if end < 0 else end
-    if sql.startswith("/*", i):
-        return _comment_end(sql, i, nested=dialect == "postgresql")
-    if (
-        c == "$"
-        and dialect == "postgresql"
-        and not (i and (sql[i - 1].isalnum() or sql[i - 1] in "_$"))
-    ):
-        tag = _DOLLAR_TAG.match(sql, i)
-        if tag is not None:
-            end = sql.find(tag.group(), tag.end())
-            return len(sql) if end < 0 else end + len(tag.group())
-        return None
-    if c in "'\"`" or (c == "[" and dialect in ("mssql", "sqlite")):
-        close = "]" if c == "[" else c
-        escapes = (dialect in _MYSQL and c in "'\"") or (
-            dialect == "postgresql"
-            and c == "'"
-            and i > 0
-            and sql[i - 1] in "eE"
-            and not (i > 1 and (sql[i - 2].isalnum() or sql[i - 2] == "_"))
-        )
-        return _quoted_end(sql, i + 1, close, backslash=escapes)
-    return None
-
-
-def _comment_end(sql: str, i: int, *, nested: bool) -> int:
-    depth, j = 0, i
-    while j < len(sql):
-        if sql.startswith("/*", j) and (nested or depth == 0):
-            depth, j = depth + 1, j + 2
-        elif sql.startswith("*/", j):
-            depth, j = depth - 1, j + 2
-            if depth == 0:
-                return j
-        else:
-            j += 1
-    return len(sql)
-
-
-def _quoted_end(sql: str, j: int, close: str, *, backslash: bool) -> int:
-    """End of a literal whose body starts at ``j``; a doubled ``close`` is part of it."""
-    while j < len(sql):
-        ch = sql[j]
-        if backslash and ch == "\\":
-            j += 2
-        elif ch == close:
-            if sql.startswith(close * 2, j) and close != "]":
-                j += 2
-            else:
-                return j + 1
-        else:
-            j += 1
-    return len(sql)
-
-
 def _exec_query(conn: sa.Connection, sql: str) -> sa.CursorResult[Any]:
     """Execute the user's SQL as written (no ``:name`` binds, ``%`` kept literal), after the
     server has confirmed that it is one statement."""
@@ -775,91 +399,6 @@ def _exec_query(conn: sa.Connection, sql: str) -> sa.CursorResult[Any]:
         # psycopg2/pymysql format the statement with the (empty) parameters: % must be doubled.
         sql = sql.replace("%", "%%")
     return conn.exec_driver_sql(sql)
-
-
-def _server_single_statement(conn: sa.Connection, sql: str) -> None:
-    """Let PostgreSQL itself refuse a second statement before the SQL runs.
-
-    psycopg2 sends SQL in the simple protocol, where ``SELECT …; COMMIT; BEGIN READ WRITE; …``
-    would end the read-only transaction whatever our lexer thought of the quoting. The same
-    text is first parsed (not run) with the extended protocol's Parse, which the server refuses
-    for more than one statement. pg8000 always uses the extended protocol; MariaDB/MySQL refuse
-    several statements while CLIENT_MULTI_STATEMENTS is off (see :func:`_refuse_multi_statements`);
-    sqlite3 runs one statement per call.
-    """
-    if conn.dialect.name != "postgresql" or conn.dialect.driver == "pg8000":
-        return
-    dbapi = conn.connection.dbapi_connection
-    pgconn = getattr(dbapi, "pgconn_ptr", None)
-    if conn.dialect.driver != "psycopg2" or pgconn is None:
-        raise ConfigError(
-            f"queries on PostgreSQL need the psycopg2 or pg8000 driver, not "
-            f"{conn.dialect.driver!r}; use postgresql+psycopg2:// (or name a table instead)"
-        )
-    from psycopg2.extensions import encodings
-
-    refusal = _pg_parse(pgconn, sql.encode(encodings.get(dbapi.encoding, "utf-8")))
-    if refusal is None:
-        return
-    sqlstate, message = refusal
-    if "multiple commands" in message:
-        raise ConfigError("the SQL query holds more than one statement; give a single SELECT")
-    # Any other refusal (a missing table, a syntax error) is reported like the driver's own.
-    raise exc.DBAPIError(sql, None, _ServerRefusal(sqlstate, message))
-
-
-class _ServerRefusal(Exception):
-    """What PostgreSQL answered to the Parse of a query, shaped like a psycopg2 error."""
-
-    def __init__(self, pgcode: str | None, message: str) -> None:
-        super().__init__(message)
-        self.pgcode = pgcode
-
-
-@cache
-def _libpq() -> Any:
-    """The libpq that psycopg2 is linked with (its symbols are found through the extension)."""
-    import ctypes
-
-    from psycopg2 import _psycopg
-
-    lib = ctypes.CDLL(_psycopg.__file__)
-    lib.PQprepare.restype = ctypes.c_void_p
-    lib.PQprepare.argtypes = [
-        ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_void_p
-    ]  # fmt: skip
-    lib.PQresultStatus.argtypes = [ctypes.c_void_p]
-    lib.PQresultErrorField.argtypes = [ctypes.c_void_p, ctypes.c_int]
-    lib.PQresultErrorField.restype = ctypes.c_char_p
-    lib.PQresultErrorMessage.argtypes = [ctypes.c_void_p]
-    lib.PQresultErrorMessage.restype = ctypes.c_char_p
-    lib.PQclear.argtypes = [ctypes.c_void_p]
-    return lib
-
-
-_PGRES_COMMAND_OK = 1
-_PG_DIAG_SQLSTATE = ord("C")
-_PG_DIAG_MESSAGE_PRIMARY = ord("M")
-
-
-def _pg_parse(pgconn: int, sql: bytes) -> tuple[str | None, str] | None:
-    """Parse ``sql`` as the unnamed prepared statement; None if the server accepted it, else
-    (SQLSTATE, message)."""
-    lib = _libpq()
-    result = lib.PQprepare(pgconn, b"", sql, 0, None)
-    try:
-        if result and lib.PQresultStatus(result) == _PGRES_COMMAND_OK:
-            return None
-        if not result:
-            return None, "out of memory or the connection is gone"
-        code = lib.PQresultErrorField(result, _PG_DIAG_SQLSTATE)
-        text = lib.PQresultErrorField(result, _PG_DIAG_MESSAGE_PRIMARY) or lib.PQresultErrorMessage(
-            result
-        )
-        return (code.decode() if code else None), (text or b"").decode("utf-8", "replace")
-    finally:
-        if result:
-            lib.PQclear(result)
 
 
 def describe(
