@@ -55,11 +55,13 @@ PROFILE_KEYS = [
     *("suppliers", "key", "columns", "optional", "null_values", "numeric", "decimal", "split"),
     *("query", "pattern", "from", "customer_id", "name", "postal_code", "city", "file", "sql"),
 ]
+# What a UTF-8 file can hold: no lone surrogates (they cannot be written at all).
+CHARS = st.characters(blacklist_categories=("Cs",))
 YAML_TOKENS = [*"ab1:-[]{}&*!|>'\"#\n ,?%@`.~=<\\$", "${X}", "<<", "!!", "\t", "é"]
 
 
 def yaml_text(max_size: int) -> st.SearchStrategy[str]:
-    return st.lists(st.sampled_from(YAML_TOKENS) | st.characters(), max_size=max_size).map("".join)
+    return st.lists(st.sampled_from(YAML_TOKENS) | st.characters(blacklist_categories=("Cs",)), max_size=max_size).map("".join)
 
 
 scalars = st.one_of(
@@ -67,13 +69,13 @@ scalars = st.one_of(
     st.booleans(),
     st.integers(),
     st.floats(),
-    st.text(max_size=30),
+    st.text(CHARS, max_size=30),
     st.sampled_from(["1", "sqlite:///x.db", "customers", "contacts", "file", "${HOME}", "a.csv"]),
 )
 
 
 def structures(keys: list[str]) -> st.SearchStrategy[Any]:
-    key = st.sampled_from(keys) | st.text(max_size=12)
+    key = st.sampled_from(keys) | st.text(CHARS, max_size=12)
     return st.recursive(
         scalars,
         lambda inner: st.lists(inner, max_size=4) | st.dictionaries(key, inner, max_size=5),
@@ -107,12 +109,12 @@ def replaced(seed: Any, keys: list[str]) -> st.SearchStrategy[Any]:
     """``seed`` (a valid file's data) with one value replaced or one key renamed."""
     nasty = st.one_of(
         scalars,
-        st.text(min_size=60, max_size=400),
+        st.text(CHARS, min_size=60, max_size=400),
         st.text(st.characters(min_codepoint=48, max_codepoint=122), min_size=256, max_size=300),
         st.sampled_from(["a/" * 200 + "x.json", "x" * 300, "/dev/null", "/", ".", "~nobody/x"]),
         st.sampled_from(["a\0b", "../connectors/odoo.yml", "x.yml", "-1", "0", "${NOPE}"]),
         st.lists(scalars, max_size=3),
-        st.dictionaries(st.sampled_from(keys) | st.text(max_size=5), scalars, max_size=3),
+        st.dictionaries(st.sampled_from(keys) | st.text(CHARS, max_size=5), scalars, max_size=3),
     )
     rename = st.sampled_from([False, False, False, True])
     return st.builds(_replace, st.just(seed), st.sampled_from(_paths(seed)[1:]), nasty, rename)
