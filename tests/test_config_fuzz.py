@@ -61,7 +61,7 @@ YAML_TOKENS = [*"ab1:-[]{}&*!|>'\"#\n ,?%@`.~=<\\$", "${X}", "<<", "!!", "\t", "
 
 
 def yaml_text(max_size: int) -> st.SearchStrategy[str]:
-    return st.lists(st.sampled_from(YAML_TOKENS) | st.characters(blacklist_categories=("Cs",)), max_size=max_size).map("".join)
+    return st.lists(st.sampled_from(YAML_TOKENS) | CHARS, max_size=max_size).map("".join)
 
 
 scalars = st.one_of(
