@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -33,35 +32,19 @@ def customers_csv(folder: Path, rows: list[dict] = ROWS) -> Path:
     return write(folder / "customers.csv", "\n".join(lines) + "\n")
 
 
-def customers_sqlite(folder: Path, rows: list[dict] = ROWS) -> Path:
-    path = folder / "erp.db"
-    names = ["customer_id", *COLUMNS]
-    with sqlite3.connect(path) as conn:
-        conn.execute(f"CREATE TABLE customers ({', '.join(f'{c} TEXT' for c in names)})")
-        conn.executemany(
-            f"INSERT INTO customers VALUES ({', '.join('?' for _ in names)})",
-            [[row.get(c) for c in names] for row in rows],
-        )
-    conn.close()
-    return path
-
-
 def config(
     folder: Path,
     overrides: str,
     *,
     rows: list[dict] = ROWS,
-    sql: bool = False,
+    url: str | None = None,
     suite: str = "customers",
 ) -> Path:
-    """dataguard.yml with gate ``g`` over one check ``customers`` of ``rows``."""
-    if sql:
-        (folder / "erp.db").unlink(missing_ok=True)
-        source = f'{{url: "sqlite:///{customers_sqlite(folder, rows)}"}}'
-    else:
-        source = f"{{path: {customers_csv(folder, rows)}}}"
+    """dataguard.yml with gate ``g`` over one check ``customers``: ``rows`` in a CSV file, or
+    the table ``customers`` of the database at ``url``."""
+    source = f'{{url: "{url}"}}' if url else f"{{path: {customers_csv(folder, rows)}}}"
     text = f"sources:\n  erp: {source}\nchecks:\n  customers:\n    source: erp\n"
-    text += "    table: customers\n" if sql else ""
+    text += "    table: customers\n" if url else ""
     text += f"    suite: {suite}\n    key: customer_id\n"
     if overrides:
         text += "    overrides:\n" + "".join(f"      {line}\n" for line in overrides.splitlines())
@@ -241,25 +224,46 @@ def test_disabled_rule_is_not_run_and_not_shown(tmp_path, dataguard):
     assert len(outcomes) == len(builtin_customers().expectations) - 1 + 1  # + rows present
 
 
-@pytest.mark.parametrize("sql", [False, True], ids=["csv", "sqlite"])
-def test_when_limits_a_rule_to_matching_rows_in_memory_and_in_the_database(
-    tmp_path, dataguard, sql
-):
-    code, outcomes = run_gate(dataguard, config(tmp_path, "", sql=sql))
+WHEN = (
+    "customers.vat_id_valid: {when: \"country in ['DE', 'CH']\"}\n"
+    "customers.name_present: {when: vat_id is not empty}\n"
+)
+
+
+def assert_when_applies(dataguard, before: Path, after: Path) -> None:
+    code, outcomes = run_gate(dataguard, before)
     assert outcomes["customers.vat_id_valid"]["failing_keys"] == ["K3"]
     assert outcomes["customers.name_present"]["failing_keys"] == ["K2", "K4"]
 
-    overrides = (
-        "customers.vat_id_valid: {when: \"country in ['DE', 'CH']\"}\n"
-        "customers.name_present: {when: vat_id is not empty}\n"
-    )
-    code, outcomes = run_gate(dataguard, config(tmp_path, overrides, sql=sql))
+    code, outcomes = run_gate(dataguard, after)
     vat, name = outcomes["customers.vat_id_valid"], outcomes["customers.name_present"]
     assert vat["success"] is True and vat["failing_keys"] == []
     # Still checked where the condition holds: the company without a name fails.
     assert name["success"] is False and name["failing_keys"] == ["K4"]
     assert name["overridden"] == {"when": "vat_id is not empty"}
     assert code == 1
+
+
+def test_when_limits_a_rule_to_matching_rows_of_a_file(tmp_path, dataguard):
+    assert_when_applies(dataguard, config(tmp_path / "a", ""), config(tmp_path / "b", WHEN))
+
+
+def test_when_limits_a_rule_to_matching_rows_in_the_database(tmp_path, dataguard, sql_database):
+    """name_present runs as SQL (nullity condition), vat_id_valid on fetched rows (IN)."""
+    import sqlalchemy as sa
+
+    names = ["customer_id", *COLUMNS]
+    with sql_database.admin_engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"CREATE TABLE customers ({', '.join(f'{c} VARCHAR(60)' for c in names)})"
+        )
+        conn.execute(
+            sa.text(f"INSERT INTO customers VALUES ({', '.join(':' + c for c in names)})"),
+            [{c: row.get(c) for c in names} for row in ROWS],
+        )
+    before = config(tmp_path / "a", "", url=sql_database.url)
+    after = config(tmp_path / "b", WHEN, url=sql_database.url)
+    assert_when_applies(dataguard, before, after)
 
 
 def test_overrides_apply_to_a_suite_given_as_a_json_path(tmp_path, dataguard):
