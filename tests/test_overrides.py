@@ -333,3 +333,20 @@ def test_override_problems_exit_2_before_anything_is_read(tmp_path, dataguard, o
     assert run.code == 2
     assert expected in run.err
     assert len(run.err.strip().splitlines()) == 1
+
+
+def test_report_marks_overridden_rules(tmp_path):
+    import kmu_dataguard
+
+    overrides = (
+        "customers.name_present: {severity: warning}\n"
+        "customers.vat_id_valid: {when: \"country != '<b>'\"}\n"
+    )
+    report = tmp_path / "report"
+    result = kmu_dataguard.run_gate(
+        "g", config=config(tmp_path, overrides), report_dir=report, lang="en"
+    )
+    assert result.verdict == "blocked"  # K3's VAT id is still checked
+    page = (report / "index.html").read_text(encoding="utf-8")
+    assert "customers.name_present · changed in dataguard.yml (severity: warning)" in page
+    assert "changed in dataguard.yml (when: country != &#39;&lt;b&gt;&#39;)" in page
