@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kmu_dataguard.conditions import ConditionSyntaxError, parse_when
 from kmu_dataguard.results import Severity
@@ -350,3 +352,38 @@ def test_report_marks_overridden_rules(tmp_path):
     page = (report / "index.html").read_text(encoding="utf-8")
     assert "customers.name_present · changed in dataguard.yml (severity: warning)" in page
     assert "changed in dataguard.yml (when: country != &#39;&lt;b&gt;&#39;)" in page
+
+
+_ANY = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner),
+    max_leaves=8,
+)
+_IDS = st.sampled_from(["customers.name_present", "customers.no_duplicate_partners", "x"])
+_WHEN = st.text(alphabet="abc '\"[],=!\\ainotsempyd", max_size=40) | st.text(max_size=20)
+_OVERRIDE = st.fixed_dictionaries(
+    {},
+    optional={
+        "severity": st.sampled_from(["critical", "warning", "info"]) | _ANY,
+        "mostly": st.floats(allow_nan=True) | _ANY,
+        "enabled": _ANY,
+        "when": _WHEN | _ANY,
+    },
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(overrides=st.dictionaries(_IDS | st.text(max_size=10), _OVERRIDE | _ANY, max_size=3))
+def test_whatever_overrides_hold_the_only_failure_is_a_config_error(tmp_path_factory, overrides):
+    from kmu_dataguard.config import build_config
+    from kmu_dataguard.errors import ConfigError
+
+    folder = tmp_path_factory.mktemp("fuzz")
+    data = {
+        "sources": {"erp": {"path": str(folder / "customers.csv")}},
+        "checks": {"customers": {"source": "erp", "suite": "customers", "overrides": overrides}},
+    }
+    try:
+        build_config(data, origin=folder / "dataguard.yml")
+    except ConfigError as exc:
+        assert "\n" not in str(exc)
