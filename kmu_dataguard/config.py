@@ -153,17 +153,17 @@ class OverrideConfig(_Strict):
     mostly: Annotated[float, NoBool, Field(strict=True, gt=0, le=1)] | None = None
     enabled: StrictBool | None = None
     #: the expectation applies only to rows where this holds (``country == 'DE'``)
-    when: Annotated[StrictStr | None, AfterValidator(_valid_when)] = None
+    when: Annotated[StrictStr, AfterValidator(_valid_when)] | None = None
 
     @model_validator(mode="after")
     def _something_set(self) -> OverrideConfig:
-        if not self.model_fields_set:
+        if all(getattr(self, k) is None for k in type(self).model_fields):
             raise ValueError("an override needs severity, mostly, enabled or when")
         return self
 
     def given(self) -> dict[str, Any]:
         """The keys the file sets, for ``suites.apply_overrides``."""
-        return {k: getattr(self, k) for k in sorted(self.model_fields_set)}
+        return {k: v for k in type(self).model_fields if (v := getattr(self, k)) is not None}
 
 
 class CheckConfig(_Strict):
@@ -511,6 +511,8 @@ def _check_references(config: Config, file: Path) -> None:
 
 def _check_overrides(where: str, check: CheckConfig, catalog: SuiteCatalog) -> None:
     """Every override names an expectation of the check's suite and applies to it."""
+    from dataclasses import replace
+
     from kmu_dataguard.errors import SuiteError
     from kmu_dataguard.suites import OverrideError, apply_overrides
 
@@ -532,8 +534,6 @@ def _check_overrides(where: str, check: CheckConfig, catalog: SuiteCatalog) -> N
         given = check.overrides.get(exp.id)
         if given is None or (given.mostly is None and given.when is None):
             continue
-        from dataclasses import replace
-
         from kmu_dataguard.engine import build_suite
 
         try:

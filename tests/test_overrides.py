@@ -316,6 +316,7 @@ def test_overrides_apply_to_a_suite_given_as_a_json_path(tmp_path, dataguard):
         ("customers.name_present: {enabled: 'no'}", "enabled: Input should be a valid boolean"),
         ("customers.name_present: {severity: info}", "severity: Input should be 'critical'"),
         ("customers.name_present: {}", "an override needs severity, mostly, enabled or when"),
+        ("customers.name_present: {severity: null}", "an override needs severity, mostly"),
         (
             "customers.no_duplicate_partners: {mostly: 0.9}",
             "overrides.customers.no_duplicate_partners: "
