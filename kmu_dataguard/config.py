@@ -24,6 +24,8 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    StrictBool,
+    StrictStr,
     ValidationError,
     model_validator,
 )
@@ -35,6 +37,7 @@ from kmu_dataguard.yaml_safe import load_yaml_file
 
 if TYPE_CHECKING:
     from kmu_dataguard.sources.profiles import Profile
+    from kmu_dataguard.suites import SuiteCatalog
 
 __all__ = [
     "AgreeRule",
@@ -42,6 +45,7 @@ __all__ = [
     "Config",
     "GateConfig",
     "LimitsConfig",
+    "OverrideConfig",
     "ReferenceConfig",
     "SourceConfig",
     "build_config",
@@ -127,6 +131,41 @@ class FreshConfig(_Strict):
     max_age: Age
 
 
+def _valid_when(value: str) -> str:
+    """Reject a ``when`` that is not in the small grammar of ``conditions.parse_when``."""
+    from kmu_dataguard.conditions import GRAMMAR, parse_when
+
+    try:
+        parse_when(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (allowed: {GRAMMAR})") from None
+    return value
+
+
+class OverrideConfig(_Strict):
+    """``checks.<name>.overrides.<expectation id>``: one rule of the suite, changed for this check.
+
+    See ``suites.apply_overrides`` (how it is applied) and docs/overrides.md.
+    """
+
+    severity: Literal["critical", "warning"] | None = None
+    #: GX's ``mostly``: pass when at least this share of the non-empty values pass
+    mostly: Annotated[float, NoBool, Field(strict=True, gt=0, le=1)] | None = None
+    enabled: StrictBool | None = None
+    #: the expectation applies only to rows where this holds (``country == 'DE'``)
+    when: Annotated[StrictStr, AfterValidator(_valid_when)] | None = None
+
+    @model_validator(mode="after")
+    def _something_set(self) -> OverrideConfig:
+        if all(getattr(self, k) is None for k in type(self).model_fields):
+            raise ValueError("an override needs severity, mostly, enabled or when")
+        return self
+
+    def given(self) -> dict[str, Any]:
+        """The keys the file sets, for ``suites.apply_overrides``."""
+        return {k: v for k in type(self).model_fields if (v := getattr(self, k)) is not None}
+
+
 class CheckConfig(_Strict):
     """One table of one source, validated with one suite; ``key`` identifies its records.
 
@@ -143,11 +182,17 @@ class CheckConfig(_Strict):
     allow_empty: bool = False
     min_rows: Annotated[int | None, NoBool] = Field(default=None, ge=1)
     fresh: FreshConfig | None = None
+    #: expectation id → what to change for this check (docs/overrides.md)
+    overrides: dict[str, OverrideConfig] = Field(default_factory=dict)
 
     @property
     def suite_name(self) -> str:
         """The suite to run: named, or the built-in suite of the entity."""
         return self.suite or self.entity or ""
+
+    def override_data(self) -> dict[str, dict[str, Any]]:
+        """``overrides`` as plain data, only the keys the file sets."""
+        return {ident: given.given() for ident, given in self.overrides.items()}
 
     @model_validator(mode="after")
     def _table_or_query(self) -> CheckConfig:
@@ -430,6 +475,8 @@ def _check_references(config: Config, file: Path) -> None:
             raise ConfigError(
                 f"{where}.suite: no suite named {check.suite_name!r} (suites available: {known})"
             )
+        if check.overrides:
+            _check_overrides(where, check, catalog)
     for name, reference in config.references.items():
         for side, target in (("from", reference.from_), ("to", reference.to)):
             if target.check not in config.checks:
@@ -460,6 +507,44 @@ def _check_references(config: Config, file: Path) -> None:
                     f"{file}: gates.{name}.references.{i}: no reference named {ref_name!r} "
                     f"(references defined: {known})"
                 )
+
+
+def _check_overrides(where: str, check: CheckConfig, catalog: SuiteCatalog) -> None:
+    """Every override names an expectation of the check's suite and applies to it."""
+    from dataclasses import replace
+
+    from kmu_dataguard.errors import SuiteError
+    from kmu_dataguard.suites import OverrideError, apply_overrides
+
+    try:
+        spec = catalog.load(check.suite_name)
+    except SuiteError as exc:
+        raise ConfigError(
+            f"{where}.overrides: the suite cannot be read to apply them: {exc}"
+        ) from None
+    try:
+        done = apply_overrides(spec, check.override_data())
+    except OverrideError as exc:
+        shown = one_line(exc.where)
+        at = f".{shown if len(shown) <= 120 else shown[:120] + '…'}" if exc.where else ""
+        raise ConfigError(f"{where}.overrides{at}: {exc.problem}") from None
+    # Not every expectation takes `mostly` or a row condition: ask the engine (this imports
+    # GX, so only when such an override is given).
+    for exp in done.expectations:
+        given = check.overrides.get(exp.id)
+        if given is None or (given.mostly is None and given.when is None):
+            continue
+        from kmu_dataguard.engine import build_suite
+
+        try:
+            build_suite(replace(done, expectations=(exp,)))
+        except SuiteError as exc:
+            detail = str(exc).rsplit("cannot be loaded: ", 1)[-1]
+            keys = " and ".join(k for k in ("mostly", "when") if getattr(given, k) is not None)
+            raise ConfigError(
+                f"{where}.overrides.{exp.id}: {exp.type} does not take {keys} ({detail}); "
+                "remove it from this override"
+            ) from None
 
 
 _UMLAUTS = str.maketrans(
@@ -583,6 +668,9 @@ def _allowed_keys(loc: list[str]) -> list[str]:
         }
         if model is CheckConfig and section == "fresh":
             model, depth = FreshConfig, depth + 1
+            continue
+        if model is CheckConfig and section == "overrides":
+            model, depth = OverrideConfig, depth + 2  # skip the expectation id
             continue
         if model is Config and section in nested:
             model = nested[section]

@@ -81,6 +81,8 @@ class ExpectationOutcome:
             "observed_value": self.observed_value,
             # records that fail together (duplicate partners, reference pairs)
             "groups": list(self.meta.get("groups") or []),
+            # what dataguard.yml changed for this check (checks.<name>.overrides), else null
+            "overridden": self.meta.get("overridden"),
         }
 
 

@@ -31,7 +31,7 @@ from kmu_dataguard.errors import ConfigError, DataguardError, RunStopped, Source
 from kmu_dataguard.gate import check_verdict, exit_code_for, gate_verdict
 from kmu_dataguard.preconditions import Preconditions, blocks_validation, source_outcomes
 from kmu_dataguard.results import CheckResult, GateResult, RunError, Severity
-from kmu_dataguard.suites import SuiteCatalog
+from kmu_dataguard.suites import SuiteCatalog, apply_overrides
 
 __all__ = ["run_check", "run_gate"]
 
@@ -211,7 +211,8 @@ def _run_check(
     origin = check.source
     result = CheckResult(name=name, source=origin, suite=check.suite_name, key=check.key)
     try:
-        spec = catalog.load(check.suite_name)
+        # Overrides were checked against the suite when the configuration was loaded.
+        spec = apply_overrides(catalog.load(check.suite_name), check.override_data())
         table = read_check_table(cfg, check)
         result.source = f"{origin}: {table.origin}"
         result.rows = table.rows

@@ -8,8 +8,8 @@ and checks the file's shape; turning it into GX objects is the engine adapter's 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from kmu_dataguard.errors import SuiteError
 from kmu_dataguard.paths import builtin_dir
 from kmu_dataguard.results import Severity
 
-__all__ = ["ExpectationSpec", "SuiteCatalog", "SuiteSpec"]
+__all__ = ["ExpectationSpec", "OverrideError", "SuiteCatalog", "SuiteSpec", "apply_overrides"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,91 @@ class SuiteSpec:
     expectations: tuple[ExpectationSpec, ...]
     builtin: bool
     meta: dict[str, Any] = field(default_factory=dict)
+
+
+class OverrideError(SuiteError):
+    """An override that does not fit the suite; ``where`` is its key path below ``overrides``."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where}: {problem}" if where else problem)
+        self.where = where
+        self.problem = problem
+
+
+#: The keys of one override (``checks.<name>.overrides.<id>`` in dataguard.yml).
+OVERRIDE_KEYS = ("severity", "mostly", "enabled", "when")
+
+
+def apply_overrides(spec: SuiteSpec, overrides: Mapping[str, Mapping[str, Any]]) -> SuiteSpec:
+    """The suite as a check runs it: ``overrides`` maps an expectation id to the keys it sets.
+
+    ``severity`` replaces the suite's, ``mostly`` becomes the expectation's GX ``mostly``,
+    ``enabled: false`` drops the expectation, ``when`` (see :mod:`kmu_dataguard.conditions`)
+    limits it to the rows where the condition holds, together with a condition the suite
+    already gives. Each changed expectation records what was set in ``meta["overridden"]``, so
+    outputs can show it. Every problem is a SuiteError naming the id; nothing is modified.
+    """
+    from kmu_dataguard.conditions import GRAMMAR, ConditionSyntaxError, parse_when
+
+    if not overrides:
+        return spec
+    known = {e.id for e in spec.expectations}
+    for ident, given in overrides.items():
+        if ident not in known:
+            raise OverrideError(
+                ident,
+                f"no expectation with this id in suite {spec.name!r} "
+                f"(ids: {', '.join(e.id for e in spec.expectations)})",
+            )
+        unknown = sorted(set(given) - set(OVERRIDE_KEYS))
+        if unknown:
+            raise OverrideError(
+                f"{ident}.{unknown[0]}", f"unknown key; expected one of: {', '.join(OVERRIDE_KEYS)}"
+            )
+    kept: list[ExpectationSpec] = []
+    for exp in spec.expectations:
+        given = overrides.get(exp.id) or {}
+        if given.get("enabled") is False:
+            continue
+        changed = {k: v for k, v in given.items() if k != "enabled" and v is not None}
+        if not changed:
+            kept.append(exp)
+            continue
+        kwargs = dict(exp.kwargs)
+        if "mostly" in changed:
+            kwargs["mostly"] = changed["mostly"]
+        if "when" in changed:
+            try:
+                condition = parse_when(str(changed["when"]))
+            except ConditionSyntaxError as exc:
+                raise OverrideError(f"{exp.id}.when", f"{exc} (allowed: {GRAMMAR})") from None
+            kwargs["row_condition"] = _both(exp, kwargs.get("row_condition"), condition)
+        severity = Severity(changed.get("severity", exp.severity))
+        meta = {**exp.meta, "overridden": changed}
+        kept.append(replace(exp, kwargs=kwargs, severity=severity, meta=meta))
+    if not kept:
+        raise OverrideError("", f"every expectation of suite {spec.name!r} is disabled")
+    return replace(spec, expectations=tuple(kept))
+
+
+def _both(exp: ExpectationSpec, present: Any, added: dict[str, Any]) -> dict[str, Any]:
+    """The suite's own structured row condition and the override's, joined with AND."""
+    if present is None:
+        return added
+    kinds = ("comparison", "nullity", "and")
+    if (
+        not isinstance(present, dict)
+        or present.get("type") not in kinds
+        or (exp.kwargs.get("condition_parser") is not None)
+    ):
+        raise OverrideError(
+            f"{exp.id}.when",
+            "the suite gives this expectation a row condition that 'when' cannot be joined "
+            "with; copy the expectation into your own suite instead",
+        )
+    parts = [present] if present["type"] != "and" else list(present["conditions"])
+    added_parts = [added] if added["type"] != "and" else list(added["conditions"])
+    return {"type": "and", "conditions": [*parts, *added_parts]}
 
 
 class SuiteCatalog:

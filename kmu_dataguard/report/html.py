@@ -164,6 +164,10 @@ def _outcome_view(outcome: ExpectationOutcome, t: Texts) -> dict[str, Any]:
         "severity_label": t(f"severity.{outcome.severity}"),
         "why": t.pick(outcome.meta.get("protects")),
         "rule": outcome.meta.get("rule"),
+        # checks.<name>.overrides: what the configuration changed, e.g. "severity: warning"
+        "overridden": ", ".join(
+            f"{k}: {v}" for k, v in (outcome.meta.get("overridden") or {}).items()
+        ),
         "column": outcome.column or "",
         "count": format_number(outcome.unexpected_count, t.lang),
         "percent": format_percent(outcome.unexpected_percent, t.lang),

@@ -142,6 +142,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "severity.critical": ("kritisch", "critical"),
     "severity.warning": ("Warnung", "warning"),
     "rule": ("Regel", "Rule"),
+    "overridden": ("angepasst in dataguard.yml", "changed in dataguard.yml"),
     "why": ("Warum es wichtig ist", "Why it matters"),
     "field": ("Feld", "Field"),
     "count": ("Anzahl", "Count"),
