@@ -20,6 +20,12 @@ folder (user folders override built-ins by name)::
         split:                 # one combined field into canonical ones (regex named groups)
           - from: ["PLZ Ort", "PLZ/Ort"]
             pattern: '^(?P<postal_code>\\d{4,5})\\s+(?P<city>.+)$'
+        computed:              # one canonical column from several source columns
+          name: {first_of: [Firmenname], else_join: [Vorname, Nachname], sep: " "}
+
+A computed column takes the first non-empty value of ``first_of``; when all of them are empty
+(or absent from the export) it joins the non-empty values of ``else_join`` with ``sep``
+(default one space). The full reference with examples is docs/profiles.md.
 
 ``kind: sql`` entities carry ``query: <SQL text>`` (not interpreted here) and may rename result
 columns with ``columns``; ``kind: datev`` entities are read with :func:`read_datev` and need no
@@ -45,6 +51,7 @@ from kmu_dataguard.yaml_safe import load_yaml_file
 __all__ = [
     "CANONICAL",
     "KINDS",
+    "ComputedRule",
     "EntityMapping",
     "Profile",
     "SplitRule",
@@ -57,8 +64,19 @@ __all__ = [
 KINDS = ("file", "datev", "sql")
 _DECIMALS = ("auto", "comma", "point")
 _PROFILE_KEYS = {"name", "title", "kind", "entities", "docs", "notes"}
-_ENTITY_KEYS = {"key", "columns", "optional", "null_values", "numeric", "decimal", "split", "query"}
+_ENTITY_KEYS = {
+    "key",
+    "columns",
+    "optional",
+    "null_values",
+    "numeric",
+    "decimal",
+    "split",
+    "computed",
+    "query",
+}
 _SPLIT_KEYS = {"from", "pattern"}
+_COMPUTED_KEYS = {"first_of", "else_join", "sep"}
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
 
@@ -75,6 +93,24 @@ class SplitRule:
 
 
 @dataclass(frozen=True)
+class ComputedRule:
+    """One canonical column computed from several source columns.
+
+    The first non-empty value of ``first_of``; when there is none, the non-empty values of
+    ``else_join`` joined with ``sep``; else empty. Headers absent from the export count as empty.
+    """
+
+    target: str
+    first_of: tuple[str, ...] = ()
+    else_join: tuple[str, ...] = ()
+    sep: str = " "
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return self.first_of + self.else_join
+
+
+@dataclass(frozen=True)
 class EntityMapping:
     """How one canonical entity is read from a system's export."""
 
@@ -86,6 +122,7 @@ class EntityMapping:
     numeric: tuple[str, ...] = ()
     decimal: str = "auto"
     split: tuple[SplitRule, ...] = ()
+    computed: tuple[ComputedRule, ...] = ()
     query: str | None = None
 
 
@@ -202,7 +239,15 @@ def _parse_entity(chk: _Checker, kind: str, entity: str, raw: Any, where: str) -
                 raise chk.fail(f"{at}.pattern", f"{target!r} is also mapped under columns")
         split.append(SplitRule(sources, pattern))
 
+    computed = _parse_computed(chk, data.get("computed", {}), f"{where}.computed", canonical_name)
+    for rule in computed:
+        if rule.target in columns or any(rule.target in r.targets for r in split):
+            raise chk.fail(
+                f"{where}.computed.{rule.target}", "is also mapped under columns or split"
+            )
+
     derived = set(columns) | {t for rule in split for t in rule.targets}
+    derived |= {rule.target for rule in computed}
     key = None
     if "key" in data:
         key = canonical_name(data["key"], f"{where}.key")
@@ -231,8 +276,10 @@ def _parse_entity(chk: _Checker, kind: str, entity: str, raw: Any, where: str) -
         raise chk.fail(
             f"{where}.query", f"only kind 'sql' takes a query (this profile is {kind!r})"
         )
-    if kind == "file" and not columns:
+    if kind == "file" and not columns and not computed:
         raise chk.fail(f"{where}.columns", "a file profile must map at least one column")
+    if computed and kind != "file":
+        raise chk.fail(f"{where}.computed", f"only kind 'file' takes computed (this is {kind!r})")
     if kind == "datev" and entity not in ("customers", "suppliers"):
         raise chk.fail(
             where, "a DATEV Debitoren/Kreditoren file holds customers and suppliers only"
@@ -247,8 +294,34 @@ def _parse_entity(chk: _Checker, kind: str, entity: str, raw: Any, where: str) -
         numeric=numeric,
         decimal=decimal,
         split=tuple(split),
+        computed=computed,
         query=query,
     )
+
+
+def _parse_computed(
+    chk: _Checker, raw: Any, where: str, canonical_name: Any
+) -> tuple[ComputedRule, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise chk.fail(
+            where, "expected a mapping of canonical column: {first_of: [...], else_join: [...]}"
+        )
+    rules = []
+    for target, spec in raw.items():
+        at = f"{where}.{target}"
+        canonical_name(target, at)
+        spec = chk.mapping(spec, at, _COMPUTED_KEYS)
+        first_of = chk.texts(spec.get("first_of", []), f"{at}.first_of")
+        else_join = chk.texts(spec.get("else_join", []), f"{at}.else_join")
+        if not first_of and not else_join:
+            raise chk.fail(at, "give first_of, else_join or both (lists of source columns)")
+        sep = spec.get("sep", " ")
+        if not isinstance(sep, str):
+            raise chk.fail(f"{at}.sep", f'expected a string like " ", got {sep!r}')
+        rules.append(ComputedRule(str(target), first_of, else_join, sep))
+    return tuple(rules)
 
 
 def _parse_profile(path: Path) -> Profile:
@@ -436,6 +509,20 @@ def apply_mapping(df: pd.DataFrame, mapping: EntityMapping, *, source_name: str)
             derived[target] = extracted.map(lambda d, t=target: d.get(t) if d else None)
         # The combined column stays (a value the pattern did not match is still visible there).
 
+    for rule in mapping.computed:
+        found = [find((s,)) for s in rule.sources]
+        if all(col is None for col in found):
+            if rule.target in mapping.optional:
+                missing_optional.append(rule.target)
+                continue
+            wanted = " / ".join(repr(v) for v in rule.sources)
+            raise SourceError(
+                f"none of the columns {wanted} (for {rule.target}) is in {source_name}; "
+                f"columns present: {present}"
+            )
+        # The source columns stay, as for split: the person's names remain visible.
+        derived[rule.target] = _compute(df, rule, found, mapping.null_values)
+
     null_values = {v.strip() for v in mapping.null_values}
     order = [c for c in CANONICAL[mapping.entity] if c in derived]
     out: dict[str, pd.Series] = {}
@@ -461,6 +548,33 @@ def apply_mapping(df: pd.DataFrame, mapping: EntityMapping, *, source_name: str)
     result.attrs = dict(df.attrs)
     result.attrs["missing_optional"] = missing_optional
     return result
+
+
+def _compute(
+    df: pd.DataFrame, rule: ComputedRule, found: list[str | None], null_values: Sequence[str]
+) -> pd.Series:
+    """First non-empty of ``first_of``, else ``else_join`` joined; None when all are empty."""
+    empty = {""} | {v.strip() for v in null_values}
+
+    def cell(v: Any) -> str | None:
+        if v is None or v != v:  # None or NaN
+            return None
+        text = str(v).strip()
+        return None if text in empty else text
+
+    def cells(col: str | None) -> list[str | None]:
+        return [None] * len(df) if col is None else [cell(v) for v in df[col]]
+
+    first = [cells(c) for c in found[: len(rule.first_of)]]
+    joined = [cells(c) for c in found[len(rule.first_of) :]]
+    values: list[str | None] = []
+    for i in range(len(df)):
+        value = next((column[i] for column in first if column[i] is not None), None)
+        if value is None:
+            parts = [column[i] for column in joined if column[i] is not None]
+            value = rule.sep.join(parts) or None
+        values.append(value)
+    return pd.Series(values, index=df.index, dtype=object)
 
 
 def _split_value(value: Any, pattern: re.Pattern[str]) -> dict[str, str | None] | None:
