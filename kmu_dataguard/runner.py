@@ -85,16 +85,20 @@ def run_check(
     min_rows: int | None = None,
     max_age: str | None = None,
     fresh: dict[str, str] | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> GateResult:
     """Check one export (a file path) or one database table (an SQLAlchemy URL) ad hoc.
 
     With ``profile`` and ``entity`` the source is read through a connector profile; ``suite``
-    then defaults to the entity's built-in suite. ``allow_empty``, ``min_rows``, ``max_age``
-    (of a file) and ``fresh`` (``{"column": ..., "max_age": "26h"}``) are the checks' keys of
-    the same names in ``dataguard.yml``.
+    then defaults to the entity's built-in suite. ``mapping`` (``--map``) renames a file's
+    headers onto canonical columns without a profile: ``{"PLZ": "postal_code"}``.
+    ``allow_empty``, ``min_rows``, ``max_age`` (of a file) and ``fresh``
+    (``{"column": ..., "max_age": "26h"}``) are the checks' keys of the same names in
+    ``dataguard.yml``.
     """
     text = os.fspath(source)
     is_url = "://" in text
+    rename = _check_mapping(mapping, is_url=is_url, profile=profile, entity=entity or suite)
     location = {"url": text} if is_url else {"path": text}
     source_cfg = {**location, "profile": profile, "sheet": sheet, "max_age": max_age}
     check_cfg = {
@@ -119,7 +123,24 @@ def run_check(
     }
     cfg = build_config(data, origin=Path.cwd() / "(command line)", secrets=set())
     report = _ReportSettings(report_dir, lang, mask, data_docs_dir)
-    return _run(cfg, None, list(cfg.checks), _severity(fail_on), report, max_keys)
+    return _run(cfg, None, list(cfg.checks), _severity(fail_on), report, max_keys, rename=rename)
+
+
+def _check_mapping(
+    mapping: dict[str, str] | None, *, is_url: bool, profile: str | None, entity: str | None
+) -> dict[str, str] | None:
+    if not mapping:
+        return None
+    if profile:
+        raise ConfigError("--map and --profile: use one of them (a profile maps columns too)")
+    if is_url:
+        raise ConfigError(
+            "--map renames the columns of a file; for a database use --query with "
+            "'AS canonical_name' or a connector profile"
+        )
+    from kmu_dataguard.sources.profiles import check_rename
+
+    return check_rename(mapping, entity)
 
 
 @dataclass(frozen=True)
@@ -140,6 +161,8 @@ def _run(
     report: _ReportSettings,
     max_keys: int | None,
     reference_names: list[str] | None = None,
+    *,
+    rename: dict[str, str] | None = None,
 ) -> GateResult:
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -148,7 +171,7 @@ def _run(
     # GX's own validation results, kept only when Data Docs are asked for.
     validations: list[Any] | None = [] if report.data_docs is not None else None
     checks = [
-        _run_check(cfg, n, cfg.checks[n], catalog, fail_on, max_keys, secrets, validations)
+        _run_check(cfg, n, cfg.checks[n], catalog, fail_on, max_keys, secrets, validations, rename)
         for n in check_names
     ]
     checks += [_run_reference(cfg, n, fail_on, max_keys, secrets) for n in reference_names or ()]
@@ -205,6 +228,7 @@ def _run_check(
     max_keys: int | None,
     secrets: set[str],
     validations: list[Any] | None = None,
+    rename: dict[str, str] | None = None,
 ) -> CheckResult:
     from kmu_dataguard.sources.reading import read_check_table
 
@@ -212,7 +236,7 @@ def _run_check(
     result = CheckResult(name=name, source=origin, suite=check.suite_name, key=check.key)
     try:
         spec = catalog.load(check.suite_name)
-        table = read_check_table(cfg, check)
+        table = read_check_table(cfg, check, rename=rename)
         result.source = f"{origin}: {table.origin}"
         result.rows = table.rows
         key = result.key = check.key or table.key

@@ -56,9 +56,11 @@ __all__ = [
     "Profile",
     "SplitRule",
     "apply_mapping",
+    "check_rename",
     "list_profiles",
     "load_profile",
     "normalize_number",
+    "rename_columns",
 ]
 
 KINDS = ("file", "datev", "sql")
@@ -548,6 +550,62 @@ def apply_mapping(df: pd.DataFrame, mapping: EntityMapping, *, source_name: str)
     result.attrs = dict(df.attrs)
     result.attrs["missing_optional"] = missing_optional
     return result
+
+
+def check_rename(rename: Mapping[str, str], entity: str | None) -> dict[str, str]:
+    """Validate an ad hoc mapping ``{source header: canonical column}`` before anything is read.
+
+    The canonical names are checked against ``entity`` (when known); two headers onto one
+    column are refused. Raises :class:`ConfigError`.
+    """
+    result: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for header, target in rename.items():
+        header, target = str(header).strip(), str(target).strip()
+        if not header or not target:
+            raise ConfigError(
+                f"--map: {header or '(empty)'}={target or '(empty)'}: write HEADER=column, "
+                'e.g. --map "PLZ=postal_code"'
+            )
+        if entity in CANONICAL and target not in CANONICAL[entity]:
+            raise ConfigError(
+                f"--map: {target!r} (for {header!r}) is not a column of {entity}; "
+                f"use one of {', '.join(CANONICAL[entity])}"
+            )
+        if target in seen:
+            raise ConfigError(
+                f"--map: {seen[target]!r} and {header!r} both map onto {target!r}; keep one"
+            )
+        seen[target] = header
+        result[header] = target
+    return result
+
+
+def rename_columns(
+    df: pd.DataFrame, rename: Mapping[str, str], *, source_name: str
+) -> pd.DataFrame:
+    """Rename source headers (matched case/space-insensitively) onto canonical columns.
+
+    A source column already named like a target is kept as ``<name>__source``. Raises
+    :class:`ConfigError` naming the file's headers when a header is not in the file.
+    """
+    by_norm: dict[str, str] = {}
+    for col in df.columns:
+        by_norm.setdefault(_norm_header(col), col)
+    names: dict[str, str] = {}
+    for header, target in rename.items():
+        col = by_norm.get(_norm_header(header))
+        if col is None:
+            present = ", ".join(str(c) for c in df.columns) or "(none)"
+            raise ConfigError(
+                f"{source_name}: --map: column {header!r} is not in the file; "
+                f"the file has: {present}"
+            )
+        names[col] = target
+    targets = set(names.values())
+    out = df.rename(columns=lambda c: names.get(c, f"{c}__source" if c in targets else c))
+    out.attrs = dict(df.attrs)
+    return out
 
 
 def _compute(
