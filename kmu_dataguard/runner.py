@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kmu_dataguard.column_match import mismatch_message
 from kmu_dataguard.config import (
     CheckConfig,
     Config,
@@ -231,6 +232,7 @@ def _run_check(
     rename: dict[str, str] | None = None,
 ) -> CheckResult:
     from kmu_dataguard.sources.reading import read_check_table
+    from kmu_dataguard.sources.table import Table
 
     origin = check.source
     result = CheckResult(name=name, source=origin, suite=check.suite_name, key=check.key)
@@ -239,8 +241,11 @@ def _run_check(
         table = read_check_table(cfg, check, rename=rename)
         result.source = f"{origin}: {table.origin}"
         result.rows = table.rows
+        mismatch = mismatch_message(
+            spec, list(table.columns), table.origin, is_file=isinstance(table, Table)
+        )
         key = result.key = check.key or table.key
-        if key is not None and key not in table.columns:
+        if mismatch is None and key is not None and key not in table.columns:
             raise SourceError(
                 f"check {name!r}: key column {key!r} not in {table.origin} "
                 f"(columns present: {', '.join(table.columns) or 'none'})"
@@ -248,6 +253,8 @@ def _run_check(
         try:
             result.expectations = _judge_source(cfg, name, check, table)
             if not blocks_validation(result.expectations):
+                if mismatch is not None:  # one error, not one per expectation
+                    raise SourceError(mismatch)
                 from kmu_dataguard.engine import validate_table
 
                 log.info("validating %s (%d rows) with suite %s", name, table.rows, spec.name)
