@@ -29,9 +29,18 @@ def suite_columns(spec: SuiteSpec) -> list[str]:
 
 
 def mismatch_message(
-    spec: SuiteSpec, columns: Sequence[str], origin: str, *, is_file: bool = True
+    spec: SuiteSpec,
+    columns: Sequence[str],
+    origin: str,
+    *,
+    is_file: bool = True,
+    can_map: bool = True,
 ) -> str | None:
-    """One message when more than half the suite's columns are missing; else None."""
+    """One message when more than half the suite's columns are missing; else None.
+
+    ``can_map``: the check runs from ``dataguard check``, where ``--map`` can rename headers
+    (a gate's source needs a profile).
+    """
     wanted = suite_columns(spec)
     present = set(columns)
     missing = [c for c in wanted if c not in present]
@@ -42,11 +51,12 @@ def mismatch_message(
         headers.append(f"and {len(columns) - SHOWN_HEADERS} more")
     what = "the file" if is_file else "the table"
     example = f"{columns[0]}={missing[0]}" if columns else f"HEADER={missing[0]}"
-    hint = (
-        f'map them with --map "{example},..." or a connector profile (docs/profiles.md)'
-        if is_file
-        else "rename them with a connector profile (docs/profiles.md) or --query with AS"
-    )
+    if not is_file:
+        hint = "rename them with a connector profile (docs/profiles.md) or a query with AS"
+    elif can_map:
+        hint = f'map them with --map "{example},..." or a connector profile (docs/profiles.md)'
+    else:
+        hint = "give the source a connector profile that maps them (docs/profiles.md)"
     return (
         f"{origin}: {what}'s columns do not match suite {spec.name!r}: missing "
         f"{', '.join(missing)} ({len(missing)} of {len(wanted)}); "

@@ -172,7 +172,18 @@ def _run(
     # GX's own validation results, kept only when Data Docs are asked for.
     validations: list[Any] | None = [] if report.data_docs is not None else None
     checks = [
-        _run_check(cfg, n, cfg.checks[n], catalog, fail_on, max_keys, secrets, validations, rename)
+        _run_check(
+            cfg,
+            n,
+            cfg.checks[n],
+            catalog,
+            fail_on,
+            max_keys,
+            secrets,
+            validations,
+            rename,
+            ad_hoc=gate is None,
+        )
         for n in check_names
     ]
     checks += [_run_reference(cfg, n, fail_on, max_keys, secrets) for n in reference_names or ()]
@@ -230,6 +241,8 @@ def _run_check(
     secrets: set[str],
     validations: list[Any] | None = None,
     rename: dict[str, str] | None = None,
+    *,
+    ad_hoc: bool = False,
 ) -> CheckResult:
     from kmu_dataguard.sources.reading import read_check_table
     from kmu_dataguard.sources.table import Table
@@ -242,7 +255,11 @@ def _run_check(
         result.source = f"{origin}: {table.origin}"
         result.rows = table.rows
         mismatch = mismatch_message(
-            spec, list(table.columns), table.origin, is_file=isinstance(table, Table)
+            spec,
+            list(table.columns),
+            table.origin,
+            is_file=isinstance(table, Table),
+            can_map=ad_hoc,
         )
         key = result.key = check.key or table.key
         if mismatch is None and key is not None and key not in table.columns:

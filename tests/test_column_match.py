@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+import kmu_dataguard
 from kmu_dataguard.cli import main
 from kmu_dataguard.column_match import mismatch_message, suite_columns
 from kmu_dataguard.suites import SuiteCatalog
@@ -97,3 +98,18 @@ def test_a_database_table_gets_a_hint_without_map(customers_spec):
     assert message is not None
     assert "the table has: id, x; rename them with a connector profile" in message
     assert "--map" not in message
+
+
+def test_in_a_gate_the_hint_is_a_profile_not_map(tmp_path):
+    (tmp_path / "kunden.csv").write_text(WRONG, encoding="utf-8")
+    (tmp_path / "dataguard.yml").write_text(
+        "sources:\n  kunden: {path: kunden.csv}\n"
+        "checks:\n  kunden: {source: kunden, suite: customers}\n"
+        "gates:\n  invoicing: {checks: [kunden]}\n",
+        encoding="utf-8",
+    )
+    result = kmu_dataguard.run_gate("invoicing", config=tmp_path / "dataguard.yml")
+    [error] = result.errors
+    assert "do not match suite 'customers'" in error.message
+    assert "give the source a connector profile that maps them (docs/profiles.md)" in error.message
+    assert "--map" not in error.message
