@@ -464,7 +464,8 @@ def apply_mapping(df: pd.DataFrame, mapping: EntityMapping, *, source_name: str)
 
     Canonical columns come first (in canonical order), then the unmapped source columns in their
     original order. A source column whose name collides with a derived canonical column is kept
-    as ``<name>__source``. Raises :class:`SourceError` when a mapped column is missing.
+    as ``<name>__source``. Split and computed columns keep their source columns. Raises
+    :class:`SourceError` when a mapped column is missing.
     """
     by_norm: dict[str, str] = {}
     for col in df.columns:
