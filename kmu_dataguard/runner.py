@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kmu_dataguard.column_match import mismatch_message
 from kmu_dataguard.config import (
     CheckConfig,
     Config,
@@ -85,16 +86,20 @@ def run_check(
     min_rows: int | None = None,
     max_age: str | None = None,
     fresh: dict[str, str] | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> GateResult:
     """Check one export (a file path) or one database table (an SQLAlchemy URL) ad hoc.
 
     With ``profile`` and ``entity`` the source is read through a connector profile; ``suite``
-    then defaults to the entity's built-in suite. ``allow_empty``, ``min_rows``, ``max_age``
-    (of a file) and ``fresh`` (``{"column": ..., "max_age": "26h"}``) are the checks' keys of
-    the same names in ``dataguard.yml``.
+    then defaults to the entity's built-in suite. ``mapping`` (``--map``) renames a file's
+    headers onto canonical columns without a profile: ``{"PLZ": "postal_code"}``.
+    ``allow_empty``, ``min_rows``, ``max_age`` (of a file) and ``fresh``
+    (``{"column": ..., "max_age": "26h"}``) are the checks' keys of the same names in
+    ``dataguard.yml``.
     """
     text = os.fspath(source)
     is_url = "://" in text
+    rename = _check_mapping(mapping, is_url=is_url, profile=profile, entity=entity or suite)
     location = {"url": text} if is_url else {"path": text}
     source_cfg = {**location, "profile": profile, "sheet": sheet, "max_age": max_age}
     check_cfg = {
@@ -119,7 +124,24 @@ def run_check(
     }
     cfg = build_config(data, origin=Path.cwd() / "(command line)", secrets=set())
     report = _ReportSettings(report_dir, lang, mask, data_docs_dir)
-    return _run(cfg, None, list(cfg.checks), _severity(fail_on), report, max_keys)
+    return _run(cfg, None, list(cfg.checks), _severity(fail_on), report, max_keys, rename=rename)
+
+
+def _check_mapping(
+    mapping: dict[str, str] | None, *, is_url: bool, profile: str | None, entity: str | None
+) -> dict[str, str] | None:
+    if not mapping:
+        return None
+    if profile:
+        raise ConfigError("--map and --profile: use one of them (a profile maps columns too)")
+    if is_url:
+        raise ConfigError(
+            "--map renames the columns of a file; for a database use --query with "
+            "'AS canonical_name' or a connector profile"
+        )
+    from kmu_dataguard.sources.profiles import check_rename
+
+    return check_rename(mapping, entity)
 
 
 @dataclass(frozen=True)
@@ -140,6 +162,8 @@ def _run(
     report: _ReportSettings,
     max_keys: int | None,
     reference_names: list[str] | None = None,
+    *,
+    rename: dict[str, str] | None = None,
 ) -> GateResult:
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -148,7 +172,18 @@ def _run(
     # GX's own validation results, kept only when Data Docs are asked for.
     validations: list[Any] | None = [] if report.data_docs is not None else None
     checks = [
-        _run_check(cfg, n, cfg.checks[n], catalog, fail_on, max_keys, secrets, validations)
+        _run_check(
+            cfg,
+            n,
+            cfg.checks[n],
+            catalog,
+            fail_on,
+            max_keys,
+            secrets,
+            validations,
+            rename,
+            ad_hoc=gate is None,
+        )
         for n in check_names
     ]
     checks += [_run_reference(cfg, n, fail_on, max_keys, secrets) for n in reference_names or ()]
@@ -205,19 +240,30 @@ def _run_check(
     max_keys: int | None,
     secrets: set[str],
     validations: list[Any] | None = None,
+    rename: dict[str, str] | None = None,
+    *,
+    ad_hoc: bool = False,
 ) -> CheckResult:
     from kmu_dataguard.sources.reading import read_check_table
+    from kmu_dataguard.sources.table import Table
 
     origin = check.source
     result = CheckResult(name=name, source=origin, suite=check.suite_name, key=check.key)
     try:
         # Overrides were checked against the suite when the configuration was loaded.
         spec = apply_overrides(catalog.load(check.suite_name), check.override_data())
-        table = read_check_table(cfg, check)
+        table = read_check_table(cfg, check, rename=rename)
         result.source = f"{origin}: {table.origin}"
         result.rows = table.rows
+        mismatch = mismatch_message(
+            spec,
+            list(table.columns),
+            table.origin,
+            is_file=isinstance(table, Table),
+            can_map=ad_hoc,
+        )
         key = result.key = check.key or table.key
-        if key is not None and key not in table.columns:
+        if mismatch is None and key is not None and key not in table.columns:
             raise SourceError(
                 f"check {name!r}: key column {key!r} not in {table.origin} "
                 f"(columns present: {', '.join(table.columns) or 'none'})"
@@ -225,6 +271,8 @@ def _run_check(
         try:
             result.expectations = _judge_source(cfg, name, check, table)
             if not blocks_validation(result.expectations):
+                if mismatch is not None:  # one error, not one per expectation
+                    raise SourceError(mismatch)
                 from kmu_dataguard.engine import validate_table
 
                 log.info("validating %s (%d rows) with suite %s", name, table.rows, spec.name)

@@ -62,6 +62,14 @@ from kmu_dataguard.errors import DataguardError, RunStopped
     metavar="COLUMN=AGE",
     help="The newest date/time in COLUMN must be at most AGE old, e.g. updated_at=26h.",
 )
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="HEADER=COLUMN,…",
+    help="Rename the file's columns onto the suite's, e.g. --map \"PLZ=postal_code,Firma=name\"; "
+    "quote a header with a comma: --map '\"Straße, Nr.=street\"'. Repeatable.",
+)
 @format_option
 @report_options
 @fail_on_option("critical")
@@ -81,6 +89,7 @@ def check(
     allow_empty: bool,
     max_age: str | None,
     fresh: str | None,
+    maps: tuple[str, ...],
     output_format: str,
     report_dir: str | None,
     max_keys: int | None,
@@ -92,6 +101,7 @@ def check(
     \b
     Examples:
       dataguard check export.csv --suite customers --key customer_id
+      dataguard check kunden.csv --suite customers --map "Kundennummer=customer_id,PLZ=postal_code"
       dataguard check EXTF_Debitoren.csv --profile datev --entity customers
       dataguard check sqlite:///odoo.db --profile odoo --entity customers
       dataguard check postgresql://guard@db/erp --table res_partner --key id --suite customers
@@ -124,8 +134,33 @@ def check(
             min_rows=min_rows,
             max_age=max_age,
             fresh={"column": fresh_column.strip(), "max_age": fresh_age.strip()} if fresh else None,
+            mapping=parse_map(maps),
             **outputs.run_kwargs(),
         )
     except (DataguardError, RunStopped) as exc:
         return emit_error(exc, output_format, outputs=outputs)
     return emit_result(result, output_format, outputs)
+
+
+def parse_map(values: tuple[str, ...]) -> dict[str, str] | None:
+    """``("PLZ=postal_code,Firma=name", '"Straße, Nr.=street"')`` → {header: column}.
+
+    Items are comma-separated; an item in double quotes may hold commas. The column is after
+    the last "=", so a header may contain "=" too.
+    """
+    import csv
+
+    mapping: dict[str, str] = {}
+    for value in values:
+        for item in next(csv.reader([value], skipinitialspace=True), []):
+            header, sep, column = item.rpartition("=")
+            if not item.strip():
+                continue
+            if not (sep and header.strip() and column.strip()):
+                raise click.BadParameter(
+                    f'{item!r}: write HEADER=column, e.g. "PLZ=postal_code"', param_hint="--map"
+                )
+            if header.strip() in mapping:
+                raise click.BadParameter(f"{header.strip()!r} is mapped twice", param_hint="--map")
+            mapping[header.strip()] = column.strip()
+    return mapping or None

@@ -20,6 +20,12 @@ folder (user folders override built-ins by name)::
         split:                 # one combined field into canonical ones (regex named groups)
           - from: ["PLZ Ort", "PLZ/Ort"]
             pattern: '^(?P<postal_code>\\d{4,5})\\s+(?P<city>.+)$'
+        computed:              # one canonical column from several source columns
+          name: {first_of: [Firmenname], else_join: [Vorname, Nachname], sep: " "}
+
+A computed column takes the first non-empty value of ``first_of``; when all of them are empty
+(or absent from the export) it joins the non-empty values of ``else_join`` with ``sep``
+(default one space). The full reference with examples is docs/profiles.md.
 
 ``kind: sql`` entities carry ``query: <SQL text>`` (not interpreted here) and may rename result
 columns with ``columns``; ``kind: datev`` entities are read with :func:`read_datev` and need no
@@ -45,20 +51,34 @@ from kmu_dataguard.yaml_safe import load_yaml_file
 __all__ = [
     "CANONICAL",
     "KINDS",
+    "ComputedRule",
     "EntityMapping",
     "Profile",
     "SplitRule",
     "apply_mapping",
+    "check_rename",
     "list_profiles",
     "load_profile",
     "normalize_number",
+    "rename_columns",
 ]
 
 KINDS = ("file", "datev", "sql")
 _DECIMALS = ("auto", "comma", "point")
 _PROFILE_KEYS = {"name", "title", "kind", "entities", "docs", "notes"}
-_ENTITY_KEYS = {"key", "columns", "optional", "null_values", "numeric", "decimal", "split", "query"}
+_ENTITY_KEYS = {
+    "key",
+    "columns",
+    "optional",
+    "null_values",
+    "numeric",
+    "decimal",
+    "split",
+    "computed",
+    "query",
+}
 _SPLIT_KEYS = {"from", "pattern"}
+_COMPUTED_KEYS = {"first_of", "else_join", "sep"}
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
 
@@ -75,6 +95,24 @@ class SplitRule:
 
 
 @dataclass(frozen=True)
+class ComputedRule:
+    """One canonical column computed from several source columns.
+
+    The first non-empty value of ``first_of``; when there is none, the non-empty values of
+    ``else_join`` joined with ``sep``; else empty. Headers absent from the export count as empty.
+    """
+
+    target: str
+    first_of: tuple[str, ...] = ()
+    else_join: tuple[str, ...] = ()
+    sep: str = " "
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return self.first_of + self.else_join
+
+
+@dataclass(frozen=True)
 class EntityMapping:
     """How one canonical entity is read from a system's export."""
 
@@ -86,6 +124,7 @@ class EntityMapping:
     numeric: tuple[str, ...] = ()
     decimal: str = "auto"
     split: tuple[SplitRule, ...] = ()
+    computed: tuple[ComputedRule, ...] = ()
     query: str | None = None
 
 
@@ -202,7 +241,15 @@ def _parse_entity(chk: _Checker, kind: str, entity: str, raw: Any, where: str) -
                 raise chk.fail(f"{at}.pattern", f"{target!r} is also mapped under columns")
         split.append(SplitRule(sources, pattern))
 
+    computed = _parse_computed(chk, data.get("computed", {}), f"{where}.computed", canonical_name)
+    for rule in computed:
+        if rule.target in columns or any(rule.target in r.targets for r in split):
+            raise chk.fail(
+                f"{where}.computed.{rule.target}", "is also mapped under columns or split"
+            )
+
     derived = set(columns) | {t for rule in split for t in rule.targets}
+    derived |= {rule.target for rule in computed}
     key = None
     if "key" in data:
         key = canonical_name(data["key"], f"{where}.key")
@@ -231,8 +278,10 @@ def _parse_entity(chk: _Checker, kind: str, entity: str, raw: Any, where: str) -
         raise chk.fail(
             f"{where}.query", f"only kind 'sql' takes a query (this profile is {kind!r})"
         )
-    if kind == "file" and not columns:
+    if kind == "file" and not columns and not computed:
         raise chk.fail(f"{where}.columns", "a file profile must map at least one column")
+    if computed and kind != "file":
+        raise chk.fail(f"{where}.computed", f"only kind 'file' takes computed (this is {kind!r})")
     if kind == "datev" and entity not in ("customers", "suppliers"):
         raise chk.fail(
             where, "a DATEV Debitoren/Kreditoren file holds customers and suppliers only"
@@ -247,8 +296,34 @@ def _parse_entity(chk: _Checker, kind: str, entity: str, raw: Any, where: str) -
         numeric=numeric,
         decimal=decimal,
         split=tuple(split),
+        computed=computed,
         query=query,
     )
+
+
+def _parse_computed(
+    chk: _Checker, raw: Any, where: str, canonical_name: Any
+) -> tuple[ComputedRule, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise chk.fail(
+            where, "expected a mapping of canonical column: {first_of: [...], else_join: [...]}"
+        )
+    rules = []
+    for target, spec in raw.items():
+        at = f"{where}.{target}"
+        canonical_name(target, at)
+        spec = chk.mapping(spec, at, _COMPUTED_KEYS)
+        first_of = chk.texts(spec.get("first_of", []), f"{at}.first_of")
+        else_join = chk.texts(spec.get("else_join", []), f"{at}.else_join")
+        if not first_of and not else_join:
+            raise chk.fail(at, "give first_of, else_join or both (lists of source columns)")
+        sep = spec.get("sep", " ")
+        if not isinstance(sep, str):
+            raise chk.fail(f"{at}.sep", f'expected a string like " ", got {sep!r}')
+        rules.append(ComputedRule(str(target), first_of, else_join, sep))
+    return tuple(rules)
 
 
 def _parse_profile(path: Path) -> Profile:
@@ -389,7 +464,8 @@ def apply_mapping(df: pd.DataFrame, mapping: EntityMapping, *, source_name: str)
 
     Canonical columns come first (in canonical order), then the unmapped source columns in their
     original order. A source column whose name collides with a derived canonical column is kept
-    as ``<name>__source``. Raises :class:`SourceError` when a mapped column is missing.
+    as ``<name>__source``. Split and computed columns keep their source columns. Raises
+    :class:`SourceError` when a mapped column is missing.
     """
     by_norm: dict[str, str] = {}
     for col in df.columns:
@@ -436,6 +512,20 @@ def apply_mapping(df: pd.DataFrame, mapping: EntityMapping, *, source_name: str)
             derived[target] = extracted.map(lambda d, t=target: d.get(t) if d else None)
         # The combined column stays (a value the pattern did not match is still visible there).
 
+    for rule in mapping.computed:
+        found = [find((s,)) for s in rule.sources]
+        if all(col is None for col in found):
+            if rule.target in mapping.optional:
+                missing_optional.append(rule.target)
+                continue
+            wanted = " / ".join(repr(v) for v in rule.sources)
+            raise SourceError(
+                f"none of the columns {wanted} (for {rule.target}) is in {source_name}; "
+                f"columns present: {present}"
+            )
+        # The source columns stay, as for split: the person's names remain visible.
+        derived[rule.target] = _compute(df, rule, found, mapping.null_values)
+
     null_values = {v.strip() for v in mapping.null_values}
     order = [c for c in CANONICAL[mapping.entity] if c in derived]
     out: dict[str, pd.Series] = {}
@@ -461,6 +551,89 @@ def apply_mapping(df: pd.DataFrame, mapping: EntityMapping, *, source_name: str)
     result.attrs = dict(df.attrs)
     result.attrs["missing_optional"] = missing_optional
     return result
+
+
+def check_rename(rename: Mapping[str, str], entity: str | None) -> dict[str, str]:
+    """Validate an ad hoc mapping ``{source header: canonical column}`` before anything is read.
+
+    The canonical names are checked against ``entity`` (when known); two headers onto one
+    column are refused. Raises :class:`ConfigError`.
+    """
+    result: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for header, target in rename.items():
+        header, target = str(header).strip(), str(target).strip()
+        if not header or not target:
+            raise ConfigError(
+                f"--map: {header or '(empty)'}={target or '(empty)'}: write HEADER=column, "
+                'e.g. --map "PLZ=postal_code"'
+            )
+        if entity in CANONICAL and target not in CANONICAL[entity]:
+            raise ConfigError(
+                f"--map: {target!r} (for {header!r}) is not a column of {entity}; "
+                f"use one of {', '.join(CANONICAL[entity])}"
+            )
+        if target in seen:
+            raise ConfigError(
+                f"--map: {seen[target]!r} and {header!r} both map onto {target!r}; keep one"
+            )
+        seen[target] = header
+        result[header] = target
+    return result
+
+
+def rename_columns(
+    df: pd.DataFrame, rename: Mapping[str, str], *, source_name: str
+) -> pd.DataFrame:
+    """Rename source headers (matched case/space-insensitively) onto canonical columns.
+
+    A source column already named like a target is kept as ``<name>__source``. Raises
+    :class:`ConfigError` naming the file's headers when a header is not in the file.
+    """
+    by_norm: dict[str, str] = {}
+    for col in df.columns:
+        by_norm.setdefault(_norm_header(col), col)
+    names: dict[str, str] = {}
+    for header, target in rename.items():
+        col = by_norm.get(_norm_header(header))
+        if col is None:
+            present = ", ".join(str(c) for c in df.columns) or "(none)"
+            raise ConfigError(
+                f"{source_name}: --map: column {header!r} is not in the file; "
+                f"the file has: {present}"
+            )
+        names[col] = target
+    targets = set(names.values())
+    out = df.rename(columns=lambda c: names.get(c, f"{c}__source" if c in targets else c))
+    out.attrs = dict(df.attrs)
+    return out
+
+
+def _compute(
+    df: pd.DataFrame, rule: ComputedRule, found: list[str | None], null_values: Sequence[str]
+) -> pd.Series:
+    """First non-empty of ``first_of``, else ``else_join`` joined; None when all are empty."""
+    empty = {""} | {v.strip() for v in null_values}
+
+    def cell(v: Any) -> str | None:
+        if v is None or v != v:  # None or NaN
+            return None
+        text = str(v).strip()
+        return None if text in empty else text
+
+    def cells(col: str | None) -> list[str | None]:
+        return [None] * len(df) if col is None else [cell(v) for v in df[col]]
+
+    first = [cells(c) for c in found[: len(rule.first_of)]]
+    joined = [cells(c) for c in found[len(rule.first_of) :]]
+    values: list[str | None] = []
+    for i in range(len(df)):
+        value = next((column[i] for column in first if column[i] is not None), None)
+        if value is None:
+            parts = [column[i] for column in joined if column[i] is not None]
+            value = rule.sep.join(parts) or None
+        values.append(value)
+    return pd.Series(values, index=df.index, dtype=object)
 
 
 def _split_value(value: Any, pattern: re.Pattern[str]) -> dict[str, str | None] | None:

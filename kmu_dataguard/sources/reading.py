@@ -8,6 +8,7 @@ added empty, so a suite reports missing data as missing values rather than faili
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,10 +28,17 @@ if TYPE_CHECKING:
 __all__ = ["AnyTable", "file_format", "read_check_table", "sql_url"]
 
 
-def read_check_table(config: Config, check: CheckConfig, *, in_database: bool = True) -> AnyTable:
+def read_check_table(
+    config: Config,
+    check: CheckConfig,
+    *,
+    in_database: bool = True,
+    rename: Mapping[str, str] | None = None,
+) -> AnyTable:
     """The check's table: in memory for files, left in the database for SQL sources.
 
     ``in_database=False`` reads an SQL table into memory (e.g. to show what it holds).
+    ``rename`` (``--map``) renames a file's headers onto canonical columns, without a profile.
     """
     source = config.sources[check.source]
     profile = _profile(config, source)
@@ -48,6 +56,10 @@ def read_check_table(config: Config, check: CheckConfig, *, in_database: bool = 
         path = config.resolve_path(source.path)
         limits = config.limits.to_limits()
         table = _read_file(path, source, profile, check.entity, limits)
+        if rename:
+            from kmu_dataguard.sources.profiles import rename_columns
+
+            table.frame = rename_columns(table.frame, rename, source_name=str(path))
     if mapping is not None:
         table.frame = _complete_entity(table.frame, mapping.entity)
         table.key = mapping.key
