@@ -1,0 +1,199 @@
+"""Propose how a table maps onto a canonical entity: header, content and entity evidence combined.
+
+:func:`propose` is the library entry point: it reads nothing and writes nothing, so it works on
+any DataFrame (a file read by :func:`read_source`, a database table).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from kmu_dataguard.entities import CANONICAL
+from kmu_dataguard.errors import ConfigError
+from kmu_dataguard.onboarding.content import detect, looks_like_key, sample, verify
+from kmu_dataguard.onboarding.entity import decide_entity
+from kmu_dataguard.onboarding.headers import KEY, match_header
+
+__all__ = ["ColumnMatch", "Evidence", "Proposal", "propose", "read_source"]
+
+Evidence = Literal["header", "content", "both", "none"]
+_RANK = {"both": 3, "content": 2, "header": 1, "none": 0}
+_KEYS = {"customers": "customer_id", "suppliers": "supplier_id", "articles": "article_id",
+         "contacts": "contact_id"}  # fmt: skip
+#: Per entity: a column found under one name that the entity calls otherwise.
+_ALIASES = {
+    "customers": {"company": "name"},
+    "suppliers": {"company": "name"},
+    "contacts": {"name": "company"},
+    "articles": {},
+}
+
+
+@dataclass
+class ColumnMatch:
+    """One source column and the canonical column it holds (None: not mapped)."""
+
+    source: str
+    canonical: str | None
+    confidence: float
+    evidence: Evidence
+    why: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "canonical": self.canonical,
+            "confidence": self.confidence,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass
+class Proposal:
+    """The entity of a table and the mapping of its columns."""
+
+    source: str
+    entity: str
+    confidence: float
+    columns: list[ColumnMatch]
+    rows: int = 0
+    file_format: str = "csv"
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str | None:
+        key = _KEYS[self.entity]
+        return key if any(c.canonical == key for c in self.columns) else None
+
+    @property
+    def missing(self) -> list[str]:
+        mapped = {c.canonical for c in self.columns}
+        return [c for c in CANONICAL[self.entity] if c not in mapped]
+
+    def mapping(self) -> dict[str, str]:
+        """canonical column → source header, in canonical order."""
+        by_canonical = {c.canonical: c.source for c in self.columns if c.canonical}
+        return {c: by_canonical[c] for c in CANONICAL[self.entity] if c in by_canonical}
+
+    def to_json(self, written: list[str] | None = None) -> dict[str, Any]:
+        return {
+            "schema_version": 1,
+            "source": self.source,
+            "entity": self.entity,
+            "confidence": self.confidence,
+            "columns": [c.to_dict() for c in self.columns],
+            "missing": self.missing,
+            "written": list(written or []),
+        }
+
+
+def _judge_column(name: str, column: pd.Series) -> ColumnMatch:
+    header = match_header(name)
+    values = sample(column)
+    hit = detect(values)
+    if hit is not None and hit.strong:
+        if header is not None and header.canonical == hit.canonical:
+            conf = 0.6 + 0.4 * max(header.confidence, hit.share)
+            return ColumnMatch(name, hit.canonical, round(conf, 2), "both", hit.why)
+        return ColumnMatch(name, hit.canonical, round(0.95 * hit.share, 2), "content", hit.why)
+    if header is not None:
+        share = verify(header.canonical, values)
+        if share is not None and share < 0.2 and hit is not None:
+            # The header names something the values are not; the values name something else.
+            return ColumnMatch(name, hit.canonical, round(0.8 * hit.share, 2), "content", hit.why)
+        conf = header.confidence * (0.9 if header.canonical == KEY else 1.0)
+        if share is not None and share >= 0.8:
+            return ColumnMatch(name, header.canonical, round(min(1.0, conf + 0.05), 2), "both")
+        if share is not None and share < 0.5:
+            conf *= 0.6  # the header says so, most values do not
+        return ColumnMatch(name, header.canonical, round(conf, 2), "header")
+    if hit is not None:
+        return ColumnMatch(name, hit.canonical, round(0.8 * hit.share, 2), "content", hit.why)
+    return ColumnMatch(name, None, 0.0, "none")
+
+
+def _fit_entity(matches: list[ColumnMatch], entity: str) -> None:
+    """Turn candidates into the entity's columns, each canonical column taken at most once."""
+    allowed = set(CANONICAL[entity])
+    for m in matches:
+        if m.canonical == KEY:
+            m.canonical = _KEYS[entity]
+        m.canonical = _ALIASES[entity].get(m.canonical or "", m.canonical)
+        if m.canonical not in allowed:
+            m.canonical, m.confidence, m.evidence = None, 0.0, "none"
+    best: dict[str, ColumnMatch] = {}
+    for m in matches:
+        if m.canonical is None:
+            continue
+        held = best.get(m.canonical)
+        if held is None or (_RANK[m.evidence], m.confidence) > (
+            _RANK[held.evidence],
+            held.confidence,
+        ):
+            best[m.canonical] = m
+    for m in matches:
+        if m.canonical is not None and best[m.canonical] is not m:
+            m.canonical, m.confidence, m.evidence = None, 0.0, "none"
+
+
+def propose(frame: pd.DataFrame, *, source: str, entity: str | None = None) -> Proposal:
+    """Map every column of ``frame`` onto the entity's canonical columns (or none).
+
+    ``entity`` None decides it from the columns found; raises :class:`ConfigError` when no
+    entity is recognised (nothing is guessed).
+    """
+    if entity is not None and entity not in CANONICAL:
+        raise ConfigError(f"unknown entity {entity!r}; use one of {', '.join(CANONICAL)}")
+    matches = [_judge_column(str(col), frame[col]) for col in frame.columns]
+    scores: dict[str, float] = {}
+    if entity is None:
+        found = {m.canonical for m in matches if m.canonical and m.canonical != KEY}
+        entity, confidence, scores = decide_entity(found)
+        if entity is None:
+            headers = ", ".join(repr(str(c)) for c in list(frame.columns)[:12])
+            raise ConfigError(
+                f"{source}: no customers, suppliers, articles or contacts recognised in its "
+                f"columns ({headers}); is it master data? If it is, name the entity with "
+                "--entity customers (or suppliers, articles, contacts)"
+            )
+    else:
+        confidence = 1.0
+    _fit_entity(matches, entity)
+    key = _KEYS[entity]
+    if all(m.canonical != key for m in matches):
+        for m, col in zip(matches, frame.columns, strict=True):
+            if m.canonical is None and looks_like_key(sample(frame[col]), len(frame)):
+                m.canonical, m.confidence, m.evidence = key, 0.6, "content"
+                m.why = "unique values in every row"
+                break
+    return Proposal(source, entity, confidence, matches, rows=len(frame), scores=scores)
+
+
+def read_source(
+    path: str | os.PathLike[str], *, entity: str | None = None, sheet: str | int = 0
+) -> tuple[pd.DataFrame, str]:
+    """(table, file format) of a CSV, Excel or DATEV file, every value as text."""
+    from kmu_dataguard.sources.reading import file_format
+
+    p = Path(path)
+    fmt = file_format(p, None)
+    if fmt == "excel":
+        from kmu_dataguard.sources.excel import read_excel
+
+        return read_excel(p, sheet=sheet), fmt
+    if fmt == "datev":
+        from kmu_dataguard.sources.datev import read_datev
+
+        if entity not in (None, "customers", "suppliers"):
+            raise ConfigError(
+                f"{p}: a DATEV Debitoren/Kreditoren file holds customers and suppliers"
+            )
+        return read_datev(p).table(entity or "customers"), fmt
+    from kmu_dataguard.sources.delimited import read_delimited
+
+    return read_delimited(p), fmt
