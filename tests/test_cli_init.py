@@ -1,0 +1,99 @@
+"""``dataguard init``: the command's text and JSON output, --write, refusals and exit codes.
+
+The exports are built by :mod:`tests.onboarding_exports` (see there for the column names' sources).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kmu_dataguard.cli import main
+from tests import onboarding_exports as ox
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_unrelated_data_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["init", str(ox.weather(tmp_path))], capsys)
+    assert code == 2
+    assert out == ""
+    assert "no customers, suppliers, articles or contacts recognised" in err
+    assert "--entity" in err
+
+
+def test_json_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, _, expected = ox.misleading(tmp_path)
+    code, out, _ = run(["init", str(path), "--format", "json"], capsys)
+    assert code == 0
+    doc = json.loads(out)
+    assert set(doc) == {
+        "schema_version", "source", "entity", "confidence", "columns", "missing", "written"
+    }  # fmt: skip
+    assert doc["schema_version"] == 1
+    assert doc["source"] == str(path)
+    assert doc["entity"] == "customers"
+    assert 0 < doc["confidence"] <= 1
+    assert [c["source"] for c in doc["columns"]] == list(expected)
+    for column in doc["columns"]:
+        assert set(column) == {"source", "canonical", "confidence", "evidence"}
+        assert column["evidence"] in ("header", "content", "both", "none")
+    assert {c["source"]: c["canonical"] for c in doc["columns"]} == expected
+    assert "phone" in doc["missing"] and "iban" not in doc["missing"]
+    assert doc["written"] == []
+
+
+def test_text_output_shows_mapping_and_next_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, _, _ = ox.misleading(tmp_path)
+    code, out, _ = run(["init", str(path)], capsys)
+    assert code == 0
+    telefon = next(line for line in out.splitlines() if line.startswith("Telefon"))
+    assert "iban" in telefon and "Inhalt" in telefon
+    assert f"dataguard init {path} --write ." in out
+
+
+def test_write_then_gate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _, _ = ox.lexoffice(tmp_path)
+    out_dir = tmp_path / "setup"
+    code, out, _ = run(["init", str(path), "--write", str(out_dir), "--format", "json"], capsys)
+    assert code == 0
+    written = json.loads(out)["written"]
+    assert written == [
+        str(out_dir / "connectors" / "lexoffice_kontakte.yml"),
+        str(out_dir / "dataguard.yml"),
+    ]
+    monkeypatch.chdir(out_dir)
+    code, out, err = run(["gate", "lexoffice_kontakte", "--format", "json"], capsys)
+    assert code in (0, 1), err  # the data's verdict, not a configuration error
+    assert f'"rows": {ox.N}' in out  # every record of the export was read through the profile
+
+
+def test_write_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, _, _ = ox.misleading(tmp_path)
+    out_dir = tmp_path / "setup"
+    out_dir.mkdir()
+    (out_dir / "dataguard.yml").write_text("mine\n", encoding="utf-8")
+    code, _, err = run(["init", str(path), "--write", str(out_dir)], capsys)
+    assert code == 2
+    assert str(out_dir / "dataguard.yml") in err and "--force" in err
+    assert (out_dir / "dataguard.yml").read_text(encoding="utf-8") == "mine\n"
+    assert not (out_dir / "connectors").exists()
+    code, _, _ = run(["init", str(path), "--write", str(out_dir), "--force"], capsys)
+    assert code == 0
+    assert "connectors_dir: connectors" in (out_dir / "dataguard.yml").read_text(encoding="utf-8")
+
+
+def test_database_url_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["init", "sqlite:///erp.db"], capsys)
+    assert code == 2
+    assert "files only" in err
