@@ -89,9 +89,14 @@ def _currency(v: pd.Series) -> pd.Series:
     return valid_currency_code(v) & (v.str.len() == 3)
 
 
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 @dataclass(frozen=True)
 class Detector:
     canonical: str
+    shape: re.Pattern[str]  # a cheap pre-check: only values of this shape reach ``judge``
     judge: Callable[[pd.Series], pd.Series]
     strong: bool
     why: str  # shown as evidence detail
@@ -99,16 +104,18 @@ class Detector:
 
 #: Tried in this order; the first that most values pass names the column.
 DETECTORS: tuple[Detector, ...] = (
-    Detector("iban", _iban, True, "valid IBANs (check digits)"),
-    Detector("vat_id", _vat, True, "valid VAT IDs (check digits)"),
-    Detector("leitweg_id", _leitweg, True, "valid Leitweg-IDs"),
-    Detector("email", _email, True, "valid e-mail addresses"),
-    Detector("gtin", _gtin, True, "valid GTIN/EAN (check digit)"),
-    Detector("bic", _bic, True, "valid BICs"),
-    Detector("currency", _currency, False, "ISO 4217 currency codes"),
-    Detector("country", _country, False, "ISO 3166 country codes"),
-    Detector("phone", _phone, False, "valid phone numbers"),
-    Detector("postal_code", _postal, False, "postal codes (4-5 digits)"),
+    Detector("iban", _re(r"[A-Za-z]{2}\d{2}[A-Za-z0-9 ]{10,40}"), _iban, True, "valid IBANs"),
+    Detector("vat_id", _re(r"[A-Za-z]{2}[A-Za-z0-9 .\-]{2,16}"), _vat, True, "valid VAT IDs"),
+    Detector(
+        "leitweg_id", _re(r"\d{2,12}(-[0-9A-Za-z]{0,30})?-\d{2}"), _leitweg, True, "Leitweg-IDs"
+    ),
+    Detector("email", _re(r"[^@\s]+@[^@\s]+\.[^@\s]+"), _email, True, "valid e-mail addresses"),
+    Detector("gtin", _re(r"\d{8,14}"), _gtin, True, "valid GTIN/EAN (check digit)"),
+    Detector("bic", _re(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?"), _bic, True, "valid BICs"),
+    Detector("currency", _re(r"[A-Z]{3}"), _currency, False, "ISO 4217 currency codes"),
+    Detector("country", _re(r"[A-Z]{2}"), _country, False, "ISO 3166 country codes"),
+    Detector("phone", _PHONE_SHAPE, _phone, False, "valid phone numbers"),
+    Detector("postal_code", _POSTAL_SHAPE, _postal, False, "postal codes (4-5 digits)"),
 )
 _BY_NAME = {d.canonical: d for d in DETECTORS}
 
@@ -136,12 +143,19 @@ def sample(column: pd.Series, size: int = SAMPLE_SIZE) -> pd.Series:
     return text.reset_index(drop=True)
 
 
-def _share(detector: Detector, values: pd.Series) -> float:
+def _share(detector: Detector, values: pd.Series, needed: float = 0.0) -> float:
+    """Share of ``values`` the detector accepts (only an upper bound when below ``needed``)."""
+    if values.empty:
+        return 0.0
+    shaped = values.str.fullmatch(detector.shape).fillna(False).astype(bool)
+    upper = float(shaped.mean())
+    if upper < needed or upper == 0.0:
+        return upper  # cannot reach the threshold: spare the validator
     try:
-        passed = detector.judge(values)
+        passed = detector.judge(values[shaped])
     except Exception:  # a detector must never stop the proposal
         return 0.0
-    return float(passed.mean()) if len(values) else 0.0
+    return float(passed.sum()) / len(values)
 
 
 def detect(values: pd.Series) -> ContentHit | None:
@@ -149,8 +163,9 @@ def detect(values: pd.Series) -> ContentHit | None:
     if values.empty:
         return None
     for detector in DETECTORS:
-        share = _share(detector, values)
-        if share >= (STRONG_SHARE if detector.strong else WEAK_SHARE):
+        needed = STRONG_SHARE if detector.strong else WEAK_SHARE
+        share = _share(detector, values, needed)
+        if share >= needed:
             return ContentHit(detector.canonical, round(share, 2), detector.strong, detector.why)
     return None
 

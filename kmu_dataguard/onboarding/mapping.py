@@ -174,11 +174,23 @@ def propose(frame: pd.DataFrame, *, source: str, entity: str | None = None) -> P
     return Proposal(source, entity, confidence, matches, rows=len(frame), scores=scores)
 
 
+#: A CSV is read only this far: the proposal looks at a sample, and a large file stays fast.
+SAMPLE_ROWS = 20_000
+
+
 def read_source(
-    path: str | os.PathLike[str], *, entity: str | None = None, sheet: str | int = 0
+    path: str | os.PathLike[str],
+    *,
+    entity: str | None = None,
+    sheet: str | int = 0,
+    max_rows: int | None = SAMPLE_ROWS,
 ) -> tuple[pd.DataFrame, str]:
-    """(table, file format) of a CSV, Excel or DATEV file, every value as text."""
-    from kmu_dataguard.sources.reading import file_format
+    """(table, file format) of a CSV, Excel or DATEV file, every value as text.
+
+    A CSV is read up to ``max_rows`` data rows (None: all of it, with every check the readers
+    make); Excel and DATEV files are read whole.
+    """
+    from kmu_dataguard.sources.formats import file_format
 
     p = Path(path)
     fmt = file_format(p, None)
@@ -191,9 +203,37 @@ def read_source(
 
         if entity not in (None, "customers", "suppliers"):
             raise ConfigError(
-                f"{p}: a DATEV Debitoren/Kreditoren file holds customers and suppliers"
+                f"{p}: a DATEV Debitoren/Kreditoren file holds customers and suppliers; "
+                "use --entity customers or --entity suppliers"
             )
         return read_datev(p).table(entity or "customers"), fmt
     from kmu_dataguard.sources.delimited import read_delimited
 
+    if max_rows is not None:
+        head = _read_csv_head(p, max_rows)
+        if head is not None:
+            return head, fmt
     return read_delimited(p), fmt
+
+
+def _read_csv_head(path: Path, max_rows: int) -> pd.DataFrame | None:
+    """The first ``max_rows`` rows as text; None when anything is odd (then read it whole)."""
+    from kmu_dataguard.sources.delimited import detect_format
+
+    try:
+        fmt = detect_format(path)
+        frame = pd.read_csv(
+            path,
+            sep=fmt.delimiter,
+            encoding=fmt.encoding,
+            header=0,
+            names=fmt.header,
+            dtype=object,
+            keep_default_na=False,
+            na_values=[""],
+            nrows=max_rows,
+            engine="c",
+        )
+    except Exception:  # the full reader gives the precise message
+        return None
+    return frame.where(frame.notna(), None)
