@@ -97,3 +97,25 @@ def test_database_url_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["init", "sqlite:///erp.db"], capsys)
     assert code == 2
     assert "files only" in err
+
+
+def test_datev_export_then_gate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.datev_files import write_datev
+
+    records = [{1: 10001 + i, 2: ox.FIRMS[i % 4], 45: ox.an_iban(i)} for i in range(ox.N)]
+    path = write_datev(tmp_path / "EXTF_Debitoren.csv", records)
+    out_dir = tmp_path / "setup"
+    code, out, err = run(["init", str(path), "--write", str(out_dir), "--format", "json"], capsys)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["entity"] == "customers"
+    mapped = {c["source"]: c["canonical"] for c in doc["columns"]}
+    assert mapped["customer_id"] == "customer_id" and mapped["iban"] == "iban"
+    profile = (out_dir / "connectors" / "extf_debitoren.yml").read_text(encoding="utf-8")
+    assert "kind: datev" in profile
+    monkeypatch.chdir(out_dir)
+    code, out, err = run(["gate", "extf_debitoren", "--format", "json"], capsys)
+    assert code in (0, 1), err
+    assert f'"rows": {ox.N}' in out
