@@ -6,6 +6,7 @@ The exports are built by :mod:`tests.onboarding_exports` (see there for the colu
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,19 @@ def test_datev_export_then_gate(
     code, out, err = run(["gate", "extf_debitoren", "--format", "json"], capsys)
     assert code in (0, 1), err
     assert f'"rows": {ox.N}' in out
+
+
+def test_init_does_not_import_great_expectations(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path, _, _ = ox.misleading(tmp_path)
+    probe = (
+        "import sys; from kmu_dataguard.cli import main; "
+        f"code = main(['init', {str(path)!r}, '--format', 'json']); "
+        "sys.exit(code or ('great_expectations' in sys.modules) * 9)"
+    )
+    root = Path(__file__).parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
