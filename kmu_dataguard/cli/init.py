@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 
 import click
 
@@ -82,7 +83,7 @@ def _text(proposal: object, written: list[str], write_dir: str | None) -> str:
     assert isinstance(proposal, Proposal)
     lines = [
         f"{proposal.source}: {proposal.entity} (confidence {proposal.confidence:.2f}, "
-        f"{proposal.rows} rows)",
+        f"{proposal.rows} rows looked at)",
         "",
     ]
     rows = [("Spalte in der Datei", "-> Feld", "Bedeutung", "Sicherheit", "erkannt an")]
@@ -101,11 +102,18 @@ def _text(proposal: object, written: list[str], write_dir: str | None) -> str:
     for r in rows:
         lines.append("  ".join(r[i].ljust(widths[i]) for i in range(4)) + "  " + r[4])
     lines.append("")
+    if proposal.confidence < 0.5:
+        lines.append(
+            f"Unsure whether this is {proposal.entity}: if it is not, run again with "
+            "--entity customers|suppliers|articles|contacts"
+        )
     if proposal.missing:
         lines.append(f"Not found (stay empty): {', '.join(proposal.missing)}")
     if written:
         lines.append("Written: " + ", ".join(written))
-        lines.append(f"Next: cd {write_dir} && dataguard gate {profile_name(proposal.source)}")
+        name = profile_name(proposal.source)
+        lines.append(f"Next: cd {shlex.quote(str(write_dir))} && dataguard gate {name}")
     else:
-        lines.append(f"Next: check the mapping, then: dataguard init {proposal.source} --write .")
+        source = shlex.quote(proposal.source)
+        lines.append(f"Next: check the mapping, then: dataguard init {source} --write .")
     return "\n".join(lines)
