@@ -9,9 +9,11 @@ import json
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from kmu_dataguard.cli import main
+from kmu_dataguard.onboarding import propose
 from tests import onboarding_exports as ox
 
 
@@ -94,10 +96,49 @@ def test_write_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "connectors_dir: connectors" in (out_dir / "dataguard.yml").read_text(encoding="utf-8")
 
 
-def test_database_url_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+def test_database_url_needs_a_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["init", "sqlite:///erp.db"], capsys)
     assert code == 2
-    assert "files only" in err
+    assert "--table" in err
+
+
+def test_sqlite_table_then_gate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    path, _, expected = ox.misleading(tmp_path)
+    frame = pd.read_csv(path, dtype=str, sep=";")
+    database = tmp_path / "erp.db"
+    with sqlite3.connect(database) as conn:
+        frame.to_sql("kunden", conn, index=False)
+    monkeypatch.chdir(tmp_path)  # a relative SQLite path is written absolute
+    out_dir = tmp_path / "setup"
+    argv = ["init", "sqlite:///erp.db", "--table", "kunden", "--write", str(out_dir)]
+    code, out, err = run([*argv, "--format", "json"], capsys)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["entity"] == "customers"
+    assert {c["source"]: c["canonical"] for c in doc["columns"]} == expected
+    assert "kind: sql" in (out_dir / "connectors" / "kunden.yml").read_text(encoding="utf-8")
+    assert str(database) in (out_dir / "dataguard.yml").read_text(encoding="utf-8")
+    monkeypatch.chdir(out_dir)
+    code, out, err = run(["gate", "kunden", "--format", "json"], capsys)
+    assert code in (0, 1), err
+    assert f'"rows": {ox.N}' in out
+
+
+def test_database_password_is_not_written(tmp_path: Path) -> None:
+    from kmu_dataguard.errors import ConfigError
+    from kmu_dataguard.onboarding import write_setup
+    from kmu_dataguard.onboarding.mapping import SqlOrigin
+
+    frame = pd.DataFrame({"Kundennummer": ["1", "2"], "Name": ["A", "B"], "PLZ": ["10115", "1"]})
+    proposal = propose(frame, source="postgresql://erp:***@db/erp (table kunden)")
+    proposal.sql = SqlOrigin("postgresql://erp:geheim@db/erp", "kunden", "SELECT * FROM kunden")
+    with pytest.raises(ConfigError, match="password"):
+        write_setup(proposal, tmp_path)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_datev_export_then_gate(

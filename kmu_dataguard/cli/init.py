@@ -30,6 +30,7 @@ _EVIDENCE_DE = {"header": "Spaltenname", "content": "Inhalt", "both": "Name + In
     default=None,
     help="Write connectors/<name>.yml and dataguard.yml into this folder.",
 )
+@click.option("--table", default=None, help="Table to read when SOURCE is a database URL.")
 @click.option("--force", is_flag=True, help="Overwrite files --write would replace.")
 @click.option(
     "--format",
@@ -39,34 +40,46 @@ _EVIDENCE_DE = {"header": "Spaltenname", "content": "Inhalt", "both": "Name + In
     show_default=True,
     help="text for people; json prints one JSON document (schema v1) on stdout.",
 )
-def init(source: str, entity: str, write_dir: str | None, force: bool, output_format: str) -> int:
+def init(
+    source: str,
+    entity: str,
+    write_dir: str | None,
+    table: str | None,
+    force: bool,
+    output_format: str,
+) -> int:
     """Propose how the export SOURCE maps onto a canonical entity.
 
-    SOURCE is a CSV, Excel or DATEV file. Each column is matched by its header (German and
-    English names, the names of lexoffice, sevDesk, Shopware, Business Central, HubSpot,
-    Salesforce, DATEV, Odoo, SAP B1) and by its content (IBAN, VAT ID, e-mail, phone, postal
-    code, country and currency codes, GTIN, Leitweg-ID, BIC); content wins over a misleading
-    header.
+    SOURCE is a CSV, Excel or DATEV file, or an SQLAlchemy URL with --table. Each column is
+    matched by its header (German and English names, the names of lexoffice, sevDesk, Shopware,
+    Business Central, HubSpot, Salesforce, DATEV, Odoo, SAP B1) and by its content (IBAN, VAT
+    ID, e-mail, phone, postal code, country and currency codes, GTIN, Leitweg-ID, BIC); content
+    wins over a misleading header.
 
     \b
     Examples:
       dataguard init Kunden.csv
       dataguard init Kunden.csv --write .
       dataguard init artikel.xlsx --entity articles --format json
+      dataguard init sqlite:///erp.db --table kunden --write .
 
     Exit 2 when no entity is recognised or a file to write exists (use --force).
     """
-    if "://" in source:
-        raise ConfigError(
-            f"{source.split('://')[0]}://…: dataguard init reads files only (CSV, Excel, DATEV); "
-            "export the table to CSV first"
-        )
-    from kmu_dataguard.onboarding import propose, read_source, write_setup
+    from kmu_dataguard.onboarding import propose, read_source, read_table, write_setup
 
     wanted = None if entity == "auto" else entity
-    frame, fmt = read_source(source, entity=wanted)
-    proposal = propose(frame, source=source, entity=wanted)
-    proposal.file_format = fmt
+    if "://" in source:
+        if not table:
+            raise ConfigError("a database URL needs --table NAME (the table to look at)")
+        frame, origin, label = read_table(source, table)
+        proposal = propose(frame, source=label, entity=wanted)
+        proposal.sql = origin
+    else:
+        if table:
+            raise ConfigError("--table is for database URLs; SOURCE is a file")
+        frame, fmt = read_source(source, entity=wanted)
+        proposal = propose(frame, source=source, entity=wanted)
+        proposal.file_format = fmt
     written = [str(p) for p in write_setup(proposal, write_dir, force=force)] if write_dir else []
     if output_format == "json":
         click.echo(json.dumps(proposal.to_json(written), ensure_ascii=False, indent=2))
@@ -111,9 +124,11 @@ def _text(proposal: object, written: list[str], write_dir: str | None) -> str:
         lines.append(f"Not found (stay empty): {', '.join(proposal.missing)}")
     if written:
         lines.append("Written: " + ", ".join(written))
-        name = profile_name(proposal.source)
+        name = profile_name(proposal.source, proposal.sql.table if proposal.sql else None)
         lines.append(f"Next: cd {shlex.quote(str(write_dir))} && dataguard gate {name}")
-    else:
+    elif proposal.sql is None:
         source = shlex.quote(proposal.source)
         lines.append(f"Next: check the mapping, then: dataguard init {source} --write .")
+    else:
+        lines.append("Next: check the mapping, then run the same command with --write .")
     return "\n".join(lines)

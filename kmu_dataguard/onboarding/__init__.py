@@ -5,7 +5,13 @@ The library behind ``dataguard init``; it never imports click or Great Expectati
 
 from __future__ import annotations
 
-from kmu_dataguard.onboarding.mapping import ColumnMatch, Proposal, propose, read_source
+from kmu_dataguard.onboarding.mapping import (
+    ColumnMatch,
+    Proposal,
+    propose,
+    read_source,
+    read_table,
+)
 from kmu_dataguard.onboarding.writing import write_setup
 
-__all__ = ["ColumnMatch", "Proposal", "propose", "read_source", "write_setup"]
+__all__ = ["ColumnMatch", "Proposal", "propose", "read_source", "read_table", "write_setup"]

@@ -19,7 +19,15 @@ from kmu_dataguard.onboarding.content import detect, looks_like_key, sample, ver
 from kmu_dataguard.onboarding.entity import decide_entity
 from kmu_dataguard.onboarding.headers import KEY, match_header
 
-__all__ = ["ColumnMatch", "Evidence", "Proposal", "propose", "read_source"]
+__all__ = [
+    "ColumnMatch",
+    "Evidence",
+    "Proposal",
+    "SqlOrigin",
+    "propose",
+    "read_source",
+    "read_table",
+]
 
 Evidence = Literal["header", "content", "both", "none"]
 _RANK = {"both": 3, "content": 2, "header": 1, "none": 0}
@@ -53,6 +61,15 @@ class ColumnMatch:
         }
 
 
+@dataclass(frozen=True)
+class SqlOrigin:
+    """Where a proposal's table came from when it was read from a database."""
+
+    url: str  # as given: may hold a password, never print it
+    table: str
+    query: str  # SELECT * FROM the table, quoted for the dialect
+
+
 @dataclass
 class Proposal:
     """The entity of a table and the mapping of its columns."""
@@ -64,6 +81,7 @@ class Proposal:
     rows: int = 0
     file_format: str = "csv"
     scores: dict[str, float] = field(default_factory=dict)
+    sql: SqlOrigin | None = None
 
     @property
     def key(self) -> str | None:
@@ -237,3 +255,22 @@ def _read_csv_head(path: Path, max_rows: int) -> pd.DataFrame | None:
     except Exception:  # the full reader gives the precise message
         return None
     return frame.where(frame.notna(), None)
+
+
+def read_table(url: str, table: str) -> tuple[pd.DataFrame, SqlOrigin, str]:
+    """(rows of ``table`` as text, where they came from, a password-free label) from ``url``.
+
+    The table is read whole through the read-only engine of ``dataguard check``.
+    """
+    from kmu_dataguard.sources.sql import open_engine, redact_url, table_query
+    from kmu_dataguard.sources.sql import read_table as read_sql_table
+
+    label = f"{redact_url(url)} (table {table})"
+    engine = open_engine(url)
+    try:
+        query, _schema, _name = table_query(engine, table, source_name=label)
+        query = " ".join(query.splitlines())  # one line in the written profile
+        frame = read_sql_table(engine, query=query, source_name=label)
+    finally:
+        engine.dispose()
+    return frame, SqlOrigin(url, table, query), label
