@@ -1,0 +1,179 @@
+"""``dataguard init``: the command's text and JSON output, --write, refusals and exit codes.
+
+The exports are built by :mod:`tests.onboarding_exports` (see there for the column names' sources).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kmu_dataguard.cli import main
+from kmu_dataguard.onboarding import propose
+from tests import onboarding_exports as ox
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_unrelated_data_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["init", str(ox.weather(tmp_path))], capsys)
+    assert code == 2
+    assert out == ""
+    assert "no customers, suppliers, articles or contacts recognised" in err
+    assert "--entity" in err
+
+
+def test_json_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, _, expected = ox.misleading(tmp_path)
+    code, out, _ = run(["init", str(path), "--format", "json"], capsys)
+    assert code == 0
+    doc = json.loads(out)
+    assert set(doc) == {
+        "schema_version", "source", "entity", "confidence", "columns", "missing", "written"
+    }  # fmt: skip
+    assert doc["schema_version"] == 1
+    assert doc["source"] == str(path)
+    assert doc["entity"] == "customers"
+    assert 0 < doc["confidence"] <= 1
+    assert [c["source"] for c in doc["columns"]] == list(expected)
+    for column in doc["columns"]:
+        assert set(column) == {"source", "canonical", "confidence", "evidence"}
+        assert column["evidence"] in ("header", "content", "both", "none")
+    assert {c["source"]: c["canonical"] for c in doc["columns"]} == expected
+    assert "phone" in doc["missing"] and "iban" not in doc["missing"]
+    assert doc["written"] == []
+
+
+def test_text_output_shows_mapping_and_next_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, _, _ = ox.misleading(tmp_path)
+    code, out, _ = run(["init", str(path)], capsys)
+    assert code == 0
+    telefon = next(line for line in out.splitlines() if line.startswith("Telefon"))
+    assert "iban" in telefon and "Inhalt" in telefon
+    assert f"dataguard init {path} --write ." in out
+
+
+def test_write_then_gate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _, _ = ox.lexoffice(tmp_path)
+    out_dir = tmp_path / "setup"
+    code, out, _ = run(["init", str(path), "--write", str(out_dir), "--format", "json"], capsys)
+    assert code == 0
+    written = json.loads(out)["written"]
+    assert written == [
+        str(out_dir / "connectors" / "lexoffice_kontakte.yml"),
+        str(out_dir / "dataguard.yml"),
+    ]
+    monkeypatch.chdir(out_dir)
+    code, out, err = run(["gate", "lexoffice_kontakte", "--format", "json"], capsys)
+    assert code in (0, 1), err  # the data's verdict, not a configuration error
+    assert f'"rows": {ox.N}' in out  # every record of the export was read through the profile
+
+
+def test_write_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, _, _ = ox.misleading(tmp_path)
+    out_dir = tmp_path / "setup"
+    out_dir.mkdir()
+    (out_dir / "dataguard.yml").write_text("mine\n", encoding="utf-8")
+    code, _, err = run(["init", str(path), "--write", str(out_dir)], capsys)
+    assert code == 2
+    assert str(out_dir / "dataguard.yml") in err and "--force" in err
+    assert (out_dir / "dataguard.yml").read_text(encoding="utf-8") == "mine\n"
+    assert not (out_dir / "connectors").exists()
+    code, _, _ = run(["init", str(path), "--write", str(out_dir), "--force"], capsys)
+    assert code == 0
+    assert "connectors_dir: connectors" in (out_dir / "dataguard.yml").read_text(encoding="utf-8")
+
+
+def test_database_url_needs_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["init", "sqlite:///erp.db"], capsys)
+    assert code == 2
+    assert "--table" in err
+
+
+def test_sqlite_table_then_gate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    path, _, expected = ox.misleading(tmp_path)
+    frame = pd.read_csv(path, dtype=str, sep=";")
+    database = tmp_path / "erp.db"
+    with sqlite3.connect(database) as conn:
+        frame.to_sql("kunden", conn, index=False)
+    monkeypatch.chdir(tmp_path)  # a relative SQLite path is written absolute
+    out_dir = tmp_path / "setup"
+    argv = ["init", "sqlite:///erp.db", "--table", "kunden", "--write", str(out_dir)]
+    code, out, err = run([*argv, "--format", "json"], capsys)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["entity"] == "customers"
+    assert {c["source"]: c["canonical"] for c in doc["columns"]} == expected
+    assert "kind: sql" in (out_dir / "connectors" / "kunden.yml").read_text(encoding="utf-8")
+    assert str(database) in (out_dir / "dataguard.yml").read_text(encoding="utf-8")
+    monkeypatch.chdir(out_dir)
+    code, out, err = run(["gate", "kunden", "--format", "json"], capsys)
+    assert code in (0, 1), err
+    assert f'"rows": {ox.N}' in out
+
+
+def test_database_password_is_not_written(tmp_path: Path) -> None:
+    from kmu_dataguard.errors import ConfigError
+    from kmu_dataguard.onboarding import write_setup
+    from kmu_dataguard.onboarding.mapping import SqlOrigin
+
+    frame = pd.DataFrame({"Kundennummer": ["1", "2"], "Name": ["A", "B"], "PLZ": ["10115", "1"]})
+    proposal = propose(frame, source="postgresql://erp:***@db/erp (table kunden)")
+    proposal.sql = SqlOrigin("postgresql://erp:geheim@db/erp", "kunden", "SELECT * FROM kunden")
+    with pytest.raises(ConfigError, match="password"):
+        write_setup(proposal, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_datev_export_then_gate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.datev_files import write_datev
+
+    records = [{1: 10001 + i, 2: ox.FIRMS[i % 4], 45: ox.an_iban(i)} for i in range(ox.N)]
+    path = write_datev(tmp_path / "EXTF_Debitoren.csv", records)
+    out_dir = tmp_path / "setup"
+    code, out, err = run(["init", str(path), "--write", str(out_dir), "--format", "json"], capsys)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["entity"] == "customers"
+    mapped = {c["source"]: c["canonical"] for c in doc["columns"]}
+    assert mapped["customer_id"] == "customer_id" and mapped["iban"] == "iban"
+    profile = (out_dir / "connectors" / "extf_debitoren.yml").read_text(encoding="utf-8")
+    assert "kind: datev" in profile
+    monkeypatch.chdir(out_dir)
+    code, out, err = run(["gate", "extf_debitoren", "--format", "json"], capsys)
+    assert code in (0, 1), err
+    assert f'"rows": {ox.N}' in out
+
+
+def test_init_does_not_import_great_expectations(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path, _, _ = ox.misleading(tmp_path)
+    probe = (
+        "import sys; from kmu_dataguard.cli import main; "
+        f"code = main(['init', {str(path)!r}, '--format', 'json']); "
+        "sys.exit(code or ('great_expectations' in sys.modules) * 9)"
+    )
+    root = Path(__file__).parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
