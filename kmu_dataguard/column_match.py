@@ -60,5 +60,6 @@ def mismatch_message(
     return (
         f"{origin}: {what}'s columns do not match suite {spec.name!r}: missing "
         f"{', '.join(missing)} ({len(missing)} of {len(wanted)}); "
-        f"{what} has: {', '.join(headers) or 'no columns'}; {hint}"
+        f"{what} has: {', '.join(headers) or 'no columns'}; {hint}; "
+        "dataguard init proposes such a mapping from the headers and values (docs/onboarding.md)"
     )
