@@ -177,3 +177,30 @@ def test_init_does_not_import_great_expectations(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(root)}
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, env=env, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_written_profile_names_private_customers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """First and last name columns become a computed name: a private customer has one."""
+    export = tmp_path / "Kunden.csv"
+    export.write_text(
+        "Kundennummer;Firmenname;Vorname;Nachname;PLZ;Ort;Land\n"
+        "10001;Muster GmbH;;;01067;Dresden;DE\n"
+        "10002;;Erika;Mustermann;80331;München;DE\n"
+        "10003;;;;80331;München;DE\n",
+        encoding="cp1252",
+    )
+    code, _, _ = run(["init", str(export), "--write", str(tmp_path)], capsys)
+    assert code == 0
+    profile = (tmp_path / "connectors" / "kunden.yml").read_text(encoding="utf-8")
+    assert "computed:" in profile and "else_join:" in profile
+    code, out, _ = run(
+        ["gate", "kunden", "--config", str(tmp_path / "dataguard.yml"), "--format", "json"],
+        capsys,
+    )
+    doc = json.loads(out)
+    failing = {
+        e["id"]: e["failing_keys"] for e in doc["checks"][0]["expectations"] if not e["success"]
+    }
+    assert failing.get("customers.name_present") == ["10003"], failing

@@ -42,6 +42,11 @@ def _profile(proposal: Proposal, name: str) -> dict[str, object]:
         numeric = [c for c in _NUMERIC if c in mapping]
         if numeric:
             entity["numeric"] = numeric
+        if kind == "file":
+            computed = _person_name(proposal, mapping)
+            if computed:
+                entity["columns"].pop("name", None)  # type: ignore[union-attr]
+                entity["computed"] = {"name": computed}
     what = proposal.sql.table if proposal.sql is not None else Path(proposal.source).name
     return {
         "name": name,
@@ -49,6 +54,29 @@ def _profile(proposal: Proposal, name: str) -> dict[str, object]:
         "kind": kind,
         "entities": {proposal.entity: entity},
     }
+
+
+def _person_name(proposal: Proposal, mapping: dict[str, str]) -> dict[str, object] | None:
+    """A partner export with first and last name columns: a private customer has no company
+    name, so ``name`` is the company's, else "first last" (a computed column)."""
+    from kmu_dataguard.onboarding.headers import match_header
+
+    if proposal.entity not in ("customers", "suppliers"):
+        return None
+    unmapped = [c.source for c in proposal.columns if c.canonical is None]
+    person: dict[str, str] = {}
+    for header in unmapped:
+        found = match_header(header)
+        if found is not None and found.canonical in ("first_name", "last_name"):
+            person.setdefault(found.canonical, header)
+    if "last_name" not in person:
+        return None
+    rule: dict[str, object] = {
+        "else_join": [person[k] for k in ("first_name", "last_name") if k in person]
+    }
+    if "name" in mapping:
+        rule = {"first_of": [mapping["name"]], **rule}
+    return rule
 
 
 def _sql_location(url: str) -> dict[str, str]:
