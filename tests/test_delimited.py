@@ -268,3 +268,13 @@ def test_error_unknown_encoding_argument(tmp_path):
     path = _write(tmp_path / "e.csv", "a;b\n1;2\n", "utf-8")
     with pytest.raises(SourceError, match=r"e\.csv: unknown encoding 'klingon'"):
         read_delimited(path, encoding="klingon")
+
+
+def test_max_rows_reads_a_sample_and_ignores_what_follows(tmp_path):
+    rows = "".join(f"{i};x\n" for i in range(1000))
+    path = tmp_path / "big.csv"
+    path.write_text("a;b\n" + rows + "broken;row;with;too;many\n", encoding="utf-8")
+    sample = read_delimited(path, max_rows=10)
+    assert list(sample["a"]) == [str(i) for i in range(10)]
+    with pytest.raises(SourceError, match="line 1002"):
+        read_delimited(path)

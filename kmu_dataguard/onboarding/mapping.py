@@ -205,8 +205,8 @@ def read_source(
 ) -> tuple[pd.DataFrame, str]:
     """(table, file format) of a CSV, Excel or DATEV file, every value as text.
 
-    A CSV is read up to ``max_rows`` data rows (None: all of it, with every check the readers
-    make); Excel and DATEV files are read whole.
+    A CSV is read up to ``max_rows`` data rows (None: all of it), checked like any export as
+    far as it is read; Excel and DATEV files are read whole.
     """
     from kmu_dataguard.sources.formats import file_format
 
@@ -227,34 +227,7 @@ def read_source(
         return read_datev(p).table(entity or "customers"), fmt
     from kmu_dataguard.sources.delimited import read_delimited
 
-    if max_rows is not None:
-        head = _read_csv_head(p, max_rows)
-        if head is not None:
-            return head, fmt
-    return read_delimited(p), fmt
-
-
-def _read_csv_head(path: Path, max_rows: int) -> pd.DataFrame | None:
-    """The first ``max_rows`` rows as text; None when anything is odd (then read it whole)."""
-    from kmu_dataguard.sources.delimited import detect_format
-
-    try:
-        fmt = detect_format(path)
-        frame = pd.read_csv(
-            path,
-            sep=fmt.delimiter,
-            encoding=fmt.encoding,
-            header=0,
-            names=fmt.header,
-            dtype=object,
-            keep_default_na=False,
-            na_values=[""],
-            nrows=max_rows,
-            engine="c",
-        )
-    except Exception:  # the full reader gives the precise message
-        return None
-    return frame.where(frame.notna(), None)
+    return read_delimited(p, max_rows=max_rows), fmt
 
 
 def read_table(url: str, table: str) -> tuple[pd.DataFrame, SqlOrigin, str]:

@@ -270,11 +270,14 @@ def _raise_decode_error(source: str, encoding: str, exc: UnicodeDecodeError) -> 
     ) from exc
 
 
-def _structure_check(path: Path, fmt: DetectedFormat, source: str, limits: Limits) -> None:
+def _structure_check(
+    path: Path, fmt: DetectedFormat, source: str, limits: Limits, max_rows: int | None = None
+) -> None:
     """Walk the file once with the csv module: ragged rows and unterminated quotes, by line.
 
     A field longer than limits.max_field_mb stops the walk, so one endless line (or a quote that
-    is never closed) cannot fill the memory.
+    is never closed) cannot fill the memory. ``max_rows``: stop after the header and that many
+    records.
     """
     width = len(fmt.header)
     with (
@@ -285,7 +288,9 @@ def _structure_check(path: Path, fmt: DetectedFormat, source: str, limits: Limit
         reader = csv.reader(lines, delimiter=fmt.delimiter, quotechar='"', strict=True)
         record_start = 1
         try:
-            for row in reader:
+            for number, row in enumerate(reader):
+                if max_rows is not None and number > max_rows:
+                    break
                 if row and len(row) != width and not (len(row) == 1 and row[0] == ""):
                     delim = _delimiter_names.get(fmt.delimiter, repr(fmt.delimiter))
                     raise SourceError(
@@ -314,17 +319,19 @@ def read_delimited(
     delimiter: str | None = None,
     columns: Sequence[str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    max_rows: int | None = None,
 ) -> pd.DataFrame:
     """Read a delimited export as text columns (``str`` or ``None``), keeping leading zeros.
 
     ``encoding`` / ``delimiter`` override detection; ``columns`` reads only these columns (saves
-    memory on wide files). The detected encoding and delimiter are left in ``df.attrs``.
+    memory on wide files); ``max_rows`` reads only the first records (a sample). The detected
+    encoding and delimiter are left in ``df.attrs``.
     Raises :class:`SourceError` with one line naming the file (and line) on unreadable input,
     or when the file exceeds one of ``limits``.
     """
     source = str(path)
     with out_of_memory_as_error(source):
-        return _read(Path(path), source, encoding, delimiter, columns, limits)
+        return _read(Path(path), source, encoding, delimiter, columns, limits, max_rows)
 
 
 def _read(
@@ -334,19 +341,20 @@ def _read(
     delimiter: str | None,
     columns: Sequence[str] | None,
     limits: Limits,
+    max_rows: int | None = None,
 ) -> pd.DataFrame:
     fmt = detect_format(p, encoding=encoding, delimiter=delimiter, limits=limits)
     usecols = check_requested_columns(columns, fmt.header, source)
 
     try:
-        _structure_check(p, fmt, source, limits)
+        _structure_check(p, fmt, source, limits, max_rows)
     except UnicodeDecodeError as exc:
         if not fmt.ascii_sample:
             _raise_decode_error(source, fmt.encoding, exc)
         # The sample was plain ASCII and a Windows-1252 byte came later: the file is cp1252.
         fmt = DetectedFormat("cp1252", fmt.delimiter, fmt.header, False)
         try:
-            _structure_check(p, fmt, source, limits)
+            _structure_check(p, fmt, source, limits, max_rows)
         except UnicodeDecodeError as exc2:
             _raise_decode_error(source, fmt.encoding, exc2)
     except UnicodeError as exc:
@@ -367,6 +375,7 @@ def _read(
             quotechar='"',
             doublequote=True,
             skip_blank_lines=True,
+            nrows=max_rows,
             engine="c",
         )
     except UnicodeDecodeError as exc:
