@@ -62,14 +62,10 @@ def parse_age(value: object) -> timedelta:
                 seconds=parts.get("s", 0),
             )
         if _AGE_WHOLE.match(text):
-            seconds = sum(
-                float(n) * _UNIT_SECONDS[u.lower()] for n, u in _AGE_PART.findall(text)
-            )
+            seconds = sum(float(n) * _UNIT_SECONDS[u.lower()] for n, u in _AGE_PART.findall(text))
             if seconds > 0:
                 return timedelta(seconds=seconds)
-    raise ValueError(
-        "not an age; write a number with a unit, e.g. 26h, 2d, 90m, 1d12h or 1w"
-    )
+    raise ValueError("not an age; write a number with a unit, e.g. 26h, 2d, 90m, 1d12h or 1w")
 
 
 def age_text(age: timedelta) -> str:
@@ -148,7 +144,12 @@ def blocks_validation(outcomes: Iterable[ExpectationOutcome]) -> bool:
 
 
 def _outcome(
-    id_: str, type_: str, *, error: str | None, observed: Any, column: str | None = None,
+    id_: str,
+    type_: str,
+    *,
+    error: str | None,
+    observed: Any,
+    column: str | None = None,
     **kwargs: Any,
 ) -> ExpectationOutcome:
     return ExpectationOutcome(
@@ -216,9 +217,7 @@ def _file_fresh(check: str, file: Path, max_age: timedelta, now: datetime) -> Ex
     )
 
 
-def _column_fresh(
-    check: str, table: Any, fresh: Freshness, now: datetime
-) -> ExpectationOutcome:
+def _column_fresh(check: str, table: Any, fresh: Freshness, now: datetime) -> ExpectationOutcome:
     error = None
     observed: str | None = None
     newest: datetime | None = None

@@ -86,8 +86,9 @@ def test_newest_timestamp_ignores_placeholder_dates_in_the_future() -> None:
 
 def test_header_only_export_is_never_a_pass(tmp_path: Path, dataguard) -> None:
     path = write(tmp_path / "kunden.csv", HEADER + "\n")
-    run = dataguard("check", str(path), "--suite", "customers", "--key", "customer_id",
-                    "--format", "json")
+    run = dataguard(
+        "check", str(path), "--suite", "customers", "--key", "customer_id", "--format", "json"
+    )
     assert run.code == 3
     doc = run.json()
     rows = _source_outcomes(doc)["source.rows_present"]
@@ -99,16 +100,26 @@ def test_header_only_export_is_never_a_pass(tmp_path: Path, dataguard) -> None:
 
 def test_allow_empty_lets_an_empty_export_pass(tmp_path: Path, dataguard) -> None:
     path = write(tmp_path / "kunden.csv", HEADER + "\n")
-    run = dataguard("check", str(path), "--suite", "customers", "--key", "customer_id",
-                    "--allow-empty", "--format", "json")
+    run = dataguard(
+        "check",
+        str(path),
+        "--suite",
+        "customers",
+        "--key",
+        "customer_id",
+        "--allow-empty",
+        "--format",
+        "json",
+    )
     assert run.code == 0, run.out
     assert "source.rows_present" not in _source_outcomes(run.json())
 
 
 def test_rows_present_is_reported_as_a_passed_check(tmp_path: Path, dataguard) -> None:
     path = write(tmp_path / "kunden.csv", f"{HEADER}\n{ROW}\n")
-    run = dataguard("check", str(path), "--suite", "customers", "--key", "customer_id",
-                    "--format", "json")
+    run = dataguard(
+        "check", str(path), "--suite", "customers", "--key", "customer_id", "--format", "json"
+    )
     rows = _source_outcomes(run.json())["source.rows_present"]
     assert rows["success"] is True and rows["observed_value"] == 1 and rows["error"] is None
 
@@ -116,8 +127,18 @@ def test_rows_present_is_reported_as_a_passed_check(tmp_path: Path, dataguard) -
 def test_truncated_export_below_min_rows_is_exit_3(tmp_path: Path, dataguard) -> None:
     lines = [HEADER] + [ROW.replace("K1", f"K{i}", 1) for i in range(18)]
     path = write(tmp_path / "kunden.csv", "\n".join(lines) + "\n")
-    run = dataguard("check", str(path), "--suite", "customers", "--key", "customer_id",
-                    "--min-rows", "200", "--format", "json")
+    run = dataguard(
+        "check",
+        str(path),
+        "--suite",
+        "customers",
+        "--key",
+        "customer_id",
+        "--min-rows",
+        "200",
+        "--format",
+        "json",
+    )
     assert run.code == 3
     found = _source_outcomes(run.json())["source.min_rows"]
     assert found["observed_value"] == 18 and "fewer than min_rows 200" in found["error"]
@@ -129,8 +150,18 @@ def test_old_export_file_is_exit_3_and_a_fresh_one_is_not(tmp_path: Path, datagu
     path = write(tmp_path / "kunden.csv", f"{HEADER}\n{ROW}\n")
     two_days_ago = time.time() - 2 * 86400
     os.utime(path, (two_days_ago, two_days_ago))
-    args = ("check", str(path), "--suite", "customers", "--key", "customer_id",
-            "--max-age", "26h", "--format", "json")
+    args = (
+        "check",
+        str(path),
+        "--suite",
+        "customers",
+        "--key",
+        "customer_id",
+        "--max-age",
+        "26h",
+        "--format",
+        "json",
+    )
     run = dataguard(*args)
     assert run.code == 3
     fresh = _source_outcomes(run.json())["source.file_fresh"]
@@ -144,20 +175,48 @@ def test_stale_timestamp_column_is_exit_3(tmp_path: Path, dataguard) -> None:
     old = (datetime.now() - timedelta(hours=30)).strftime("%d.%m.%Y %H:%M")
     path = write(tmp_path / "kontakte.csv", f"contact_id;updated_at\nC1;{old}\nC2;\n")
     suite = _tiny_suite(tmp_path)
-    run = dataguard("check", str(path), "--suite", str(suite), "--key", "contact_id",
-                    "--fresh", "updated_at=26h", "--format", "json")
+    run = dataguard(
+        "check",
+        str(path),
+        "--suite",
+        str(suite),
+        "--key",
+        "contact_id",
+        "--fresh",
+        "updated_at=26h",
+        "--format",
+        "json",
+    )
     assert run.code == 3
     found = _source_outcomes(run.json())["source.column_fresh"]
     assert found["column"] == "updated_at" and "not refreshed" in found["error"]
-    ok = dataguard("check", str(path), "--suite", str(suite), "--key", "contact_id",
-                   "--fresh", "updated_at=2d", "--format", "json")
+    ok = dataguard(
+        "check",
+        str(path),
+        "--suite",
+        str(suite),
+        "--key",
+        "contact_id",
+        "--fresh",
+        "updated_at=2d",
+        "--format",
+        "json",
+    )
     assert ok.code == 0, ok.out
 
 
 def test_fresh_column_that_does_not_exist_is_exit_3(tmp_path: Path, dataguard) -> None:
     path = write(tmp_path / "kontakte.csv", "contact_id;updated_at\nC1;2026-01-01\n")
-    run = dataguard("check", str(path), "--suite", str(_tiny_suite(tmp_path)),
-                    "--fresh", "changed=26h", "--format", "json")
+    run = dataguard(
+        "check",
+        str(path),
+        "--suite",
+        str(_tiny_suite(tmp_path)),
+        "--fresh",
+        "changed=26h",
+        "--format",
+        "json",
+    )
     assert run.code == 3
     assert "no column 'changed'" in _source_outcomes(run.json())["source.column_fresh"]["error"]
 
@@ -264,8 +323,18 @@ def test_fresh_column_in_a_database_table(sql_database, tmp_path, dataguard) -> 
         conn.execute(sa.text("INSERT INTO kontakte VALUES ('C1', '2020-01-01 00:00:00')"))
         conn.execute(sa.text(f"INSERT INTO kontakte VALUES ('C2', '{recent}')"))
     suite = str(_tiny_suite(tmp_path))
-    args = ("check", sql_database.url, "--table", "kontakte", "--suite", suite,
-            "--key", "contact_id", "--format", "json")
+    args = (
+        "check",
+        sql_database.url,
+        "--table",
+        "kontakte",
+        "--suite",
+        suite,
+        "--key",
+        "contact_id",
+        "--format",
+        "json",
+    )
     run = dataguard(*args, "--fresh", "changed=2h")
     assert run.code == 0, run.out
     observed = _source_outcomes(run.json())["source.column_fresh"]["observed_value"]
@@ -297,8 +366,9 @@ def test_reference_with_an_empty_side_is_never_a_pass(tmp_path: Path, dataguard)
 def test_report_shows_the_precondition_in_the_stewards_language(tmp_path: Path, dataguard):
     path = write(tmp_path / "kunden.csv", HEADER + "\n")
     report = tmp_path / "report"
-    run = dataguard("check", str(path), "--suite", "customers", "--report", str(report),
-                    "--lang", "de")
+    run = dataguard(
+        "check", str(path), "--suite", "customers", "--report", str(report), "--lang", "de"
+    )
     assert run.code == 3
     page = (report / "index.html").read_text(encoding="utf-8")
     assert "source.rows_present" in page
