@@ -19,6 +19,7 @@ __all__ = [
     "CheckResult",
     "ExpectationOutcome",
     "GateResult",
+    "RecordContext",
     "RunError",
     "Severity",
     "Verdict",
@@ -87,8 +88,25 @@ class ExpectationOutcome:
 
 
 @dataclass
+class RecordContext:
+    """Who a failing record is, so nobody has to look each key up: its name and city.
+
+    ``values`` maps a failing key to (name, city); ``name_column`` / ``city_column`` say where
+    they were read. For the steward's lists and report only, never part of the JSON output.
+    """
+
+    name_column: str | None
+    city_column: str | None
+    values: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+
+@dataclass
 class CheckResult:
-    """One check: a table read from a source and validated with one suite."""
+    """One check: a table read from a source and validated with one suite.
+
+    ``source_headers`` maps a canonical column to the source's own header (from the profile or
+    ``--map``), so the steward outputs can say "PLZ" where the suite says ``postal_code``.
+    """
 
     name: str
     source: str
@@ -98,6 +116,8 @@ class CheckResult:
     expectations: list[ExpectationOutcome] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     verdict: Verdict = Verdict.ERROR
+    source_headers: dict[str, str] = field(default_factory=dict)
+    context: RecordContext | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -135,6 +155,8 @@ class GateResult:
     checks: list[CheckResult] = field(default_factory=list)
     errors: list[RunError] = field(default_factory=list)
     report_path: str | None = None
+    #: the language of the human outputs (``--lang``, config, locale); JSON is language-neutral
+    lang: str = "en"
 
     @property
     def passed(self) -> bool:

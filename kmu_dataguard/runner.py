@@ -31,6 +31,7 @@ from kmu_dataguard.config import (
 from kmu_dataguard.errors import ConfigError, DataguardError, RunStopped, SourceError
 from kmu_dataguard.gate import check_verdict, exit_code_for, gate_verdict
 from kmu_dataguard.preconditions import Preconditions, blocks_validation, source_outcomes
+from kmu_dataguard.report.i18n import resolve_lang
 from kmu_dataguard.results import CheckResult, GateResult, RunError, Severity
 from kmu_dataguard.suites import SuiteCatalog, apply_overrides
 
@@ -204,6 +205,7 @@ def _run(
         fail_on=fail_on,
         checks=checks,
         errors=errors,
+        lang=resolve_lang(report.lang, cfg.lang),
     )
     try:
         _write_outputs(cfg, result, validations, report, secrets)
@@ -224,9 +226,7 @@ def _write_outputs(
         _write_data_docs(result, validations, Path(report.data_docs), secrets)
     target = report.folder if report.folder is not None else cfg.report_dir
     if target is not None:
-        from kmu_dataguard.report.i18n import resolve_lang
-
-        lang = resolve_lang(report.lang, cfg.lang)
+        lang = result.lang
         where = cfg.resolve_path(os.fspath(target))
         _write_report(result, where, secrets, lang=lang, mask=report.mask, keep=cfg.report_keep)
 
@@ -279,6 +279,8 @@ def _run_check(
                 result.expectations += validate_table(
                     table, spec, key=key, max_keys=max_keys, keep_validations=validations
                 )
+            result.source_headers = table.source_headers
+            _add_context(result, table, key, secrets)
         finally:
             reader = getattr(table, "reader", None)
             if reader is not None:
@@ -296,6 +298,20 @@ def _run_check(
         result.errors.append(f"unexpected error ({type(exc).__name__}): {detail}")
     result.verdict = check_verdict(result, fail_on)
     return result
+
+
+def _add_context(result: CheckResult, table: Any, key: str | None, secrets: set[str]) -> None:
+    """Name and city beside the failing keys; the verdict stands without them."""
+    from kmu_dataguard.record_context import failing_keys, record_context
+
+    keys = failing_keys(result)
+    if not keys:
+        return
+    try:
+        result.context = record_context(table, key, keys)
+    except Exception as exc:  # the records were validated; only the lists lack the names
+        detail = redact(" ".join(str(exc).split())[:200], secrets)
+        log.warning("%s: names and cities of the failing records not read: %s", result.name, detail)
 
 
 def _judge_source(cfg: Config, name: str, check: CheckConfig, table: Any) -> list[Any]:

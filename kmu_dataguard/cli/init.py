@@ -89,7 +89,7 @@ def init(
 
 
 def _text(proposal: object, written: list[str], write_dir: str | None) -> str:
-    from kmu_dataguard.onboarding.headers import LABELS_DE
+    from kmu_dataguard.entities import column_label
     from kmu_dataguard.onboarding.mapping import Proposal
     from kmu_dataguard.onboarding.writing import profile_name
 
@@ -101,7 +101,7 @@ def _text(proposal: object, written: list[str], write_dir: str | None) -> str:
     ]
     rows = [("Spalte in der Datei", "-> Feld", "Bedeutung", "Sicherheit", "erkannt an")]
     for c in proposal.columns:
-        label = LABELS_DE.get(c.canonical or "", "") if c.canonical else "(nicht verwendet)"
+        label = column_label(c.canonical, "de") if c.canonical else "(nicht verwendet)"
         rows.append(
             (
                 c.source,

@@ -39,6 +39,7 @@ from kmu_dataguard.consistency.partner_features import (
     per_distinct,
 )
 from kmu_dataguard.consistency.phonetics import cologne_phonetic
+from kmu_dataguard.consistency.reasons import reason_text
 
 __all__ = [
     "DuplicateCluster",
@@ -207,7 +208,8 @@ def link_partners(
             email_pairs.append(_group_pairs(hashes, max_identifier_group, label, key_of))
             continue
         for rows in _groups(hashes, max_identifier_group, label, key_of):
-            edges.extend((1.0, int(rows[0]), int(r), f"same {label}") for r in rows[1:])
+            same = reason_text("same_identifier", what=label)
+            edges.extend((1.0, int(rows[0]), int(r), same) for r in rows[1:])
 
     # ---- candidate pairs from blocks
     # Keys as integer ids of their distinct values (-1: empty): blocks and pair tests compare
@@ -526,18 +528,18 @@ def _fuzzy_edges(
         if name_conflict(a_names[i], b_names[i]):
             continue
         if by_email[i]:
-            reason = f"same e-mail and similar name ({score:.2f})"
+            reason = reason_text("same_email_name", score=score)
         elif same_postal[i] and same_street[i]:
             where = f"{sa[i]} {ha[i] or hb[i]}".strip()
-            reason = f"similar name ({score:.2f}) at same address {where}, {pa[i]}"
+            reason = reason_text("same_address", score=score, where=where, postal=pa[i])
         elif same_postal[i]:
-            reason = f"similar name ({score:.2f}) at same postal code {pa[i]}"
+            reason = reason_text("same_postal", score=score, postal=pa[i])
         elif same_company[i]:
-            reason = f"similar name ({score:.2f}) at same company {ca[i]}"
+            reason = reason_text("same_company", score=score, company=ca[i])
         elif same_city[i]:
-            reason = f"similar name ({score:.2f}) in same city {cities[left[i]]}, same street"
+            reason = reason_text("same_city_street", score=score, city=cities[left[i]])
         else:
-            reason = f"similar name ({score:.2f}) with same e-mail domain {da[i]}"
+            reason = reason_text("same_domain", score=score, domain=da[i])
         edges.append((score, a, b, reason))
     return edges
 

@@ -19,6 +19,8 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from kmu_dataguard.consistency.reasons import reason_text
+
 __all__ = [
     "FREEMAIL_DOMAINS",
     "city_key",
@@ -439,11 +441,11 @@ def name_conflict(a: str, b: str) -> str | None:
     wa, wb = a.split(), b.split()
     na, nb = _numbers(wa), _numbers(wb)
     if na != nb:
-        return "different numbers"
+        return reason_text("different_numbers")
     for mine, other in ((wa, wb), (wb, wa)):
         for word in mine:
             if word in _DISTINCTIVE and not any(fuzz.ratio(word, o) >= 80 for o in other):
-                return f"only one is '{word}'"
+                return reason_text("only_one", word=repr(word))
     return None
 
 

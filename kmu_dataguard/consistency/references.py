@@ -39,6 +39,8 @@ from kmu_dataguard.consistency.normalize import (
     name_conflict,
     name_key,
 )
+from kmu_dataguard.consistency.reasons import reason_text
+from kmu_dataguard.entities import column_label
 from kmu_dataguard.errors import SourceError
 from kmu_dataguard.results import CheckResult, ExpectationOutcome, Severity
 
@@ -148,17 +150,18 @@ def judge(rule: Rule, pairs: Sequence[tuple[Any, Any, str, str]]) -> list[Failur
     if rule.compare == "similar":
         return _judge_similar(rule, pairs)
     shown = not _personal(rule.source_column) and not _personal(rule.target_column)
+    col_a, col_b = rule.source_column, rule.target_column
     failures = []
     for child, parent, a, b in pairs:
         na, nb = _normal(rule.compare, a), _normal(rule.compare, b)
         if na is None or nb is None or na == nb:
             continue
         if rule.compare == "email_domain":
-            reason = f"e-mail domain {na!r} vs {nb!r}"
+            reason = reason_text("email_domain", a=repr(na), b=repr(nb))
         elif shown and rule.compare == "equal":
-            reason = f"{rule.source_column} {a!r} vs {rule.target_column} {b!r}"
+            reason = reason_text("values", col_a=col_a, a=repr(a), col_b=col_b, b=repr(b))
         else:  # personal data stays out of the reason; the masked values show it
-            reason = f"{rule.source_column} differs from {rule.target_column}"
+            reason = reason_text("differs", col_a=col_a, col_b=col_b)
         failures.append(Failure(child, parent, a, b, None, reason))
     return failures
 
@@ -182,16 +185,17 @@ def _judge_similar(rule: Rule, pairs: Sequence[tuple[Any, Any, str, str]]) -> li
         conflicts = []
         form_a, form_b = legal_form(a), legal_form(b)
         if form_a and form_b and form_a != form_b:
-            conflicts.append(f"legal form {form_a} vs {form_b}")
+            conflicts.append(reason_text("legal_form", a=form_a, b=form_b))
         conflict = name_conflict(ka, kb)
         if conflict:
             conflicts.append(conflict)
         if score >= rule.threshold and not conflicts:
             continue
+        cols = {"col_a": rule.source_column, "col_b": rule.target_column, "score": score}
         if shown:
-            what = f"{rule.source_column} {a!r} vs {rule.target_column} {b!r} ({score:.2f})"
+            what = reason_text("similar_values", a=repr(a), b=repr(b), **cols)
         else:
-            what = f"{rule.source_column} vs {rule.target_column} ({score:.2f})"
+            what = reason_text("similar", **cols)
         reason = "; ".join([what, *conflicts])
         failures.append(Failure(child, parent, a, b, score, reason))
     return failures
@@ -503,10 +507,11 @@ def _percent(count: int, total: int) -> float:
 
 
 def _exists_text(column: str, target: str) -> dict[str, str]:
+    de, en = column_label(column, "de"), column_label(column, "en")
     return {
-        "de": f"Der Verweis in {column} zeigt auf keinen Datensatz in {target}: das Zielsystem "
+        "de": f"Der Verweis in {de} zeigt auf keinen Datensatz in {target}: das Zielsystem "
         "(z. B. das ERP, das den Auftrag bucht) kann ihn nicht zuordnen.",
-        "en": f"The reference in {column} points to no record in {target}: the receiving system "
+        "en": f"The reference in {en} points to no record in {target}: the receiving system "
         "(e.g. the ERP booking the order) cannot match it.",
     }
 
@@ -521,9 +526,11 @@ _COMPARE_TEXT = {
 
 def _agree_text(rule: Rule, target: str) -> dict[str, str]:
     de, en = _COMPARE_TEXT[rule.compare]
+    src, dst = rule.source_column, rule.target_column
     return {
-        "de": f"{rule.source_column} {de} {rule.target_column} des verknüpften Datensatzes in "
-        f"{target}: Rechnung oder Auftrag gehen an den falschen Partner oder werden abgelehnt.",
-        "en": f"{rule.source_column} {en} {rule.target_column} of the referenced record in "
-        f"{target}: the invoice or order goes to the wrong partner or is rejected.",
+        "de": f"{column_label(src, 'de')} {de} {column_label(dst, 'de')} des verknüpften "
+        f"Datensatzes in {target}: Rechnung oder Auftrag gehen an den falschen Partner oder "
+        "werden abgelehnt.",
+        "en": f"{column_label(src, 'en')} {en} {column_label(dst, 'en')} of the referenced "
+        f"record in {target}: the invoice or order goes to the wrong partner or is rejected.",
     }

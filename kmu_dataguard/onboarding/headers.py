@@ -22,7 +22,6 @@ __all__ = [
     "FUZZY_CUTOFF",
     "HEADERS",
     "KEY",
-    "LABELS_DE",
     "HeaderMatch",
     "match_header",
     "normalise",
@@ -370,36 +369,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "taxRate",
         "vat_rate",
     ),
-}
-
-#: What a German office clerk calls each canonical column.
-LABELS_DE: dict[str, str] = {
-    "customer_id": "Kundennummer",
-    "supplier_id": "Lieferantennummer",
-    "article_id": "Artikelnummer",
-    "contact_id": "Kontaktnummer",
-    "name": "Name",
-    "company": "Firma",
-    "first_name": "Vorname",
-    "last_name": "Nachname",
-    "street": "Straße",
-    "postal_code": "PLZ",
-    "city": "Ort",
-    "country": "Land (ISO-Code)",
-    "vat_id": "USt-IdNr.",
-    "tax_number": "Steuernummer",
-    "email": "E-Mail",
-    "phone": "Telefon",
-    "iban": "IBAN",
-    "bic": "BIC",
-    "currency": "Währung",
-    "payment_terms_days": "Zahlungsziel (Tage)",
-    "leitweg_id": "Leitweg-ID",
-    "blocked": "Gesperrt",
-    "gtin": "GTIN/EAN",
-    "unit": "Einheit",
-    "net_price": "Nettopreis",
-    "vat_rate": "MwSt-Satz",
 }
 
 #: Fuzzy matches below this rapidfuzz ratio (0-100) are no match.

@@ -1,86 +1,115 @@
-"""The human summary printed by ``dataguard gate`` and ``dataguard check``."""
+"""The human summary printed by ``dataguard gate`` and ``dataguard check``, in German or English.
+
+It speaks the steward's words: columns by the source's own header or a German label ("PLZ",
+not ``postal_code``), each line labelled by what the gate does with it (a warning blocks under
+``--fail-on warning``), and counts that say whether they count records or problems.
+"""
 
 from __future__ import annotations
 
-from kmu_dataguard.results import ExpectationOutcome, GateResult, Verdict
+from kmu_dataguard.consistency.reasons import localize
+from kmu_dataguard.gate import expectation_verdict
+from kmu_dataguard.report.i18n import LANGS, Lang, Texts, format_number, format_percent
+from kmu_dataguard.results import CheckResult, ExpectationOutcome, GateResult
 
 __all__ = ["render_text"]
 
 #: Failing keys shown per expectation in the terminal (the JSON output has all of them).
 SHOWN_KEYS = 10
-
-_MEANING = {
-    Verdict.PASS: "the data may be used",
-    Verdict.WARN: "the data may be used; warnings below",
-    Verdict.BLOCKED: "do not run the workflow: fix the records below",
-    Verdict.ERROR: "could not validate everything: the workflow must not rely on this data",
-}
+#: Groups (e.g. duplicate partners) shown per expectation in the terminal.
+SHOWN_GROUPS = 5
+_WIDTH = 10  # of the per-line label column
 
 
 def render_text(result: GateResult, *, verbose: bool = False) -> str:
-    what = f"gate {result.gate}" if result.gate else "check"
+    lang: Lang = result.lang if result.lang in LANGS else "en"  # type: ignore[assignment]
+    t = Texts(lang)
+    what = t("text.gate", gate=result.gate) if result.gate else t("text.check")
+    seconds = format_number(result.duration_s, lang, 1)
     lines = [
-        f"{result.verdict.upper()}  {what}: {_MEANING[result.verdict]} "
-        f"(exit {int(result.exit_code)}, {result.duration_s:.1f} s)"
+        f"{t(f'verdict.{result.verdict}')}  {what}: {t(f'text.meaning.{result.verdict}')} "
+        f"(exit {int(result.exit_code)}, {seconds} s)"
     ]
     for check in result.checks:
         lines.append("")
-        lines.append(
-            f"  {check.name}: {check.verdict.upper()}  ({check.source}, {check.rows} rows)"
-        )
+        verdict = t(f"verdict.{check.verdict}")
+        lines.append(f"  {check.name}: {verdict}  ({check.source}; {_counts(check, t)})")
         passed = [e for e in check.expectations if e.success and e.error is None]
         for outcome in check.expectations:
             if verbose or not outcome.success or outcome.error:
-                lines.append(_line(outcome))
-                lines.extend(_group_lines(outcome))
+                lines.append(_line(outcome, check, result, t))
+                lines.extend(_group_lines(outcome, t))
         if passed and not verbose:
-            lines.append(f"    ok        {len(passed)} expectation(s) passed")
+            lines.append(f"    {t('text.ok'):<{_WIDTH}}{t('text.passed', n=len(passed))}")
     # Errors of single expectations are shown in their check above; list the rest once.
     shown = {(c.name, f"{e.id}: {e.error}") for c in result.checks for e in c.expectations}
     others = [e for e in result.errors if (e.check, e.message) not in shown]
     if others:
         lines.append("")
-        lines.append("  Could not validate:")
+        lines.append(f"  {t('text.not_validated')}:")
         lines.extend(f"    - {e.check + ': ' if e.check else ''}{e.message}" for e in others)
     if result.report_path:
         lines.append("")
-        lines.append(f"  Report: {result.report_path}")
+        lines.append(f"  {t('text.report')}: {result.report_path}")
     return "\n".join(lines)
 
 
-#: Groups (e.g. duplicate partners) shown per expectation in the terminal.
-SHOWN_GROUPS = 5
+def _counts(check: CheckResult, t: Texts) -> str:
+    """ "60 records; 8 of them with problems, 9 problems": records and problems kept apart."""
+    read = _records(check.rows, t)
+    failed = [e for e in check.expectations if not e.success and e.error is None]
+    keys = {k for e in failed for k in e.failing_keys if k is not None}
+    problems = sum(e.unexpected_count for e in failed)
+    if not keys:
+        return read
+    # With --max-keys the key lists are cut short: then the record count is a lower bound.
+    some = "text.at_least" if any(e.failing_keys_truncated for e in failed) else "text.exactly"
+    affected = t(some, n=format_number(len(keys), t.lang))
+    return t("text.counts", records=read, affected=affected, problems=_problems(problems, t))
 
 
-def _group_lines(outcome: ExpectationOutcome) -> list[str]:
+def _records(n: int, t: Texts) -> str:
+    return t("text.record" if n == 1 else "text.records", n=format_number(n, t.lang))
+
+
+def _problems(n: int, t: Texts) -> str:
+    return t("text.problem" if n == 1 else "text.problems", n=format_number(n, t.lang))
+
+
+def _line(outcome: ExpectationOutcome, check: CheckResult, result: GateResult, t: Texts) -> str:
+    from kmu_dataguard.report.html import problem_text
+
+    what = problem_text(outcome, t, check.source_headers)
+    ident = f"[{outcome.id}]"
+    verdict = expectation_verdict(outcome, result.fail_on)
+    label = f"    {t(f'text.label.{verdict}'):<{_WIDTH}}"
+    if outcome.error:
+        return f"{label}{outcome.id}: {outcome.error}"
+    if outcome.success:
+        return f"{label}{what}  {ident}"
+    if not outcome.failing_keys:
+        observed = outcome.observed_value
+        seen = f" – {t('observed')}: {observed}" if observed is not None else ""
+        return f"{label}{what}{seen}  {ident}"
+    keys = ", ".join(
+        t("text.no_key") if k is None else k for k in outcome.failing_keys[:SHOWN_KEYS]
+    )
+    more = outcome.unexpected_count - min(len(outcome.failing_keys), SHOWN_KEYS)
+    tail = t("text.more", n=format_number(more, t.lang)) if more > 0 else ""
+    share = format_percent(outcome.unexpected_percent, t.lang)
+    count = _records(outcome.unexpected_count, t)
+    return f"{label}{what} – {count} ({share}): {keys}{tail}  {ident}"
+
+
+def _group_lines(outcome: ExpectationOutcome, t: Texts) -> list[str]:
     """Records that fail together, e.g. one supplier entered twice: merge them."""
     groups = outcome.meta.get("groups") or [] if not outcome.success else []
-    lines = [
-        f"              together: {', '.join(str(k) for k in g.get('keys', []))}"
-        f"{' (' + g['reason'] + ')' if g.get('reason') else ''}"
-        for g in groups[:SHOWN_GROUPS]
-    ]
+    pad = " " * (4 + _WIDTH)
+    lines = []
+    for group in groups[:SHOWN_GROUPS]:
+        reason = localize(str(group.get("reason") or ""), t.lang)
+        keys = ", ".join(str(k) for k in group.get("keys", []))
+        lines.append(f"{pad}{t('text.together')}: {keys}{f' ({reason})' if reason else ''}")
     if len(groups) > SHOWN_GROUPS:
-        lines.append(f"              and {len(groups) - SHOWN_GROUPS} more group(s)")
+        lines.append(f"{pad}{t('text.more_groups', n=len(groups) - SHOWN_GROUPS)}")
     return lines
-
-
-def _line(outcome: ExpectationOutcome) -> str:
-    if outcome.error:
-        return f"    ERROR     {outcome.id}: {outcome.error}"
-    if outcome.success:
-        return f"    ok        {outcome.id}"
-    label = "FAIL" if outcome.severity == "critical" else "warn"
-    head = f"    {label:<9} {outcome.id} [{outcome.severity}]"
-    if not outcome.failing_keys:
-        observed = (
-            f": observed {outcome.observed_value}" if outcome.observed_value is not None else ""
-        )
-        return head + observed
-    keys = ", ".join("(no key)" if k is None else k for k in outcome.failing_keys[:SHOWN_KEYS])
-    more = outcome.unexpected_count - min(len(outcome.failing_keys), SHOWN_KEYS)
-    tail = f" and {more} more" if more > 0 else ""
-    return (
-        f"{head}: {outcome.unexpected_count} record(s) "
-        f"({outcome.unexpected_percent:.1f} %): {keys}{tail}"
-    )

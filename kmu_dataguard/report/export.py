@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kmu_dataguard.entities import column_label
 from kmu_dataguard.outputs.files import bounded_name
 from kmu_dataguard.report.i18n import Lang, Texts
 from kmu_dataguard.results import CheckResult, ExpectationOutcome
@@ -40,6 +41,8 @@ _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 @dataclass(frozen=True)
 class ExportRow:
     key: str
+    name: str  # the record's name and city, so nobody has to look the key up
+    city: str
     expectation: str
     column: str
     severity: str
@@ -68,7 +71,11 @@ def failing_outcomes(check: CheckResult) -> list[ExpectationOutcome]:
 def export_rows(check: CheckResult, t: Texts) -> list[ExportRow]:
     """Every failing record of ``check`` with the rule it failed, sorted by key."""
     rows: list[tuple[tuple[Any, ...], ExportRow]] = []
+    known = check.context.values if check.context is not None else {}
     for order, outcome in enumerate(failing_outcomes(check)):
+        column = (
+            column_label(outcome.column, t.lang, check.source_headers) if outcome.column else ""
+        )
         groups = _groups(outcome)
         group_of = {k: str(i) for i, g in enumerate(groups, 1) for k in g["keys"]}
         keys = list(outcome.failing_keys)
@@ -83,10 +90,13 @@ def export_rows(check: CheckResult, t: Texts) -> list[ExportRow]:
                     values.append(None)
         for key, value in zip(keys, values, strict=True):
             key_text = "" if key is None else str(key)
+            name, city = known.get(key_text, (None, None))
             row = ExportRow(
                 key=key_text,
+                name=name or "",
+                city=city or "",
                 expectation=outcome.id,
-                column=outcome.column or "",
+                column=column,
                 severity=t(f"severity.{outcome.severity}"),
                 value="" if value is None else str(value),
                 group=group_of.get(key_text, ""),
@@ -98,10 +108,26 @@ def export_rows(check: CheckResult, t: Texts) -> list[ExportRow]:
     return [row for _, row in rows]
 
 
-def headers(check: CheckResult, t: Texts) -> list[str]:
-    key = check.key or t("no_key")
+def key_label(check: CheckResult, t: Texts) -> str:
+    """The key column's name as the steward knows it ("Kundennummer"), or "Zeile"."""
+    return column_label(check.key, t.lang, check.source_headers) if check.key else t("no_key")
+
+
+def context_labels(check: CheckResult, t: Texts) -> list[str]:
+    """Headings of the name and city columns beside the key (none when the table has neither)."""
+    context = check.context
+    if context is None:
+        return []
     return [
-        key,
+        column_label(context.name_column or "name", t.lang, check.source_headers),
+        column_label(context.city_column or "city", t.lang, check.source_headers),
+    ]
+
+
+def headers(check: CheckResult, t: Texts) -> list[str]:
+    return [
+        key_label(check, t),
+        *context_labels(check, t),
         t("expectation"),
         t("field"),
         t("severity"),
@@ -112,11 +138,13 @@ def headers(check: CheckResult, t: Texts) -> list[str]:
     ]
 
 
-def _cells(row: ExportRow) -> list[str]:
+def _cells(row: ExportRow, context: bool) -> list[str]:
+    who = (row.name, row.city) if context else ()
     return [
         neutralise(v)
         for v in (
             row.key,
+            *who,
             row.expectation,
             row.column,
             row.severity,
@@ -132,7 +160,8 @@ def render_csv(check: CheckResult, t: Texts) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in headers(check, t)])
-    writer.writerows(_cells(r) for r in export_rows(check, t))
+    context = check.context is not None
+    writer.writerows(_cells(r, context) for r in export_rows(check, t))
     return "\ufeff" + buffer.getvalue()
 
 
@@ -152,7 +181,7 @@ def write_xlsx(check: CheckResult, path: Path, lang: Lang) -> Path:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=_sheet_title(check.name))
     names = headers(check, t)
-    widths = [14, 34, 16, 10, 30, 8, 60, 10]
+    widths = [14, *([30, 18] if check.context is not None else []), 34, 16, 10, 30, 8, 60, 10]
     for i, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
@@ -166,7 +195,7 @@ def write_xlsx(check: CheckResult, path: Path, lang: Lang) -> Path:
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, v) for v in _cells(row)])
+        sheet.append([_xlsx_cell(sheet, v) for v in _cells(row, check.context is not None)])
     book.save(path)
     return path
 

@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from kmu_dataguard.report.export import _groups, export_rows, failing_outcomes
+from kmu_dataguard.consistency.reasons import localize
+from kmu_dataguard.entities import column_label
+from kmu_dataguard.report.export import (
+    _groups,
+    context_labels,
+    export_rows,
+    failing_outcomes,
+    key_label,
+)
 from kmu_dataguard.report.i18n import (
     Lang,
     Texts,
@@ -29,7 +37,7 @@ from kmu_dataguard.report.i18n import (
 from kmu_dataguard.report.masking import mask_result
 from kmu_dataguard.results import CheckResult, ExpectationOutcome, GateResult
 
-__all__ = ["PAGE_ROWS", "HistoryEntry", "render_report"]
+__all__ = ["PAGE_ROWS", "HistoryEntry", "problem_text", "render_report"]
 
 #: Failing-record rows per check listed in the page; the export has all of them.
 PAGE_ROWS = 1000
@@ -125,7 +133,9 @@ def _check_view(check: CheckResult, t: Texts, links: tuple[str, str] | None) -> 
     records = [
         {
             "key": r.key,
-            "problem": _problem(by_id[r.expectation], t),
+            "name": r.name,
+            "city": r.city,
+            "problem": problem_text(by_id[r.expectation], t, check.source_headers),
             "why": r.problem,
             "column": r.column,
             "value": r.value,
@@ -141,13 +151,15 @@ def _check_view(check: CheckResult, t: Texts, links: tuple[str, str] | None) -> 
         "anchor": "check-" + re.sub(r"[^A-Za-z0-9_-]+", "-", check.name),
         "source": _strip_credentials(check.source),
         "suite": check.suite,
-        "key": check.key or t("no_key"),
+        "key": key_label(check, t),
+        # headings of the name and city columns, when the table has them
+        "context": context_labels(check, t),
         "rows": check.rows,
         "verdict": str(check.verdict),
         "errors": list(check.errors),
-        "failed": [_outcome_view(e, t) for e in failed],
-        "errored": [_outcome_view(e, t) for e in errored],
-        "passed": [_outcome_view(e, t) for e in passed],
+        "failed": [_outcome_view(e, t, check) for e in failed],
+        "errored": [_outcome_view(e, t, check) for e in errored],
+        "passed": [_outcome_view(e, t, check) for e in passed],
         "records": records,
         "records_total": len(rows),
         "affected": len({r.key for r in rows}),
@@ -155,11 +167,12 @@ def _check_view(check: CheckResult, t: Texts, links: tuple[str, str] | None) -> 
     }
 
 
-def _outcome_view(outcome: ExpectationOutcome, t: Texts) -> dict[str, Any]:
+def _outcome_view(outcome: ExpectationOutcome, t: Texts, check: CheckResult) -> dict[str, Any]:
     groups = _groups(outcome)
+    known = check.context.values if check.context is not None else {}
     return {
         "id": outcome.id,
-        "problem": _problem(outcome, t),
+        "problem": problem_text(outcome, t, check.source_headers),
         "severity": str(outcome.severity),
         "severity_label": t(f"severity.{outcome.severity}"),
         "why": t.pick(outcome.meta.get("protects")),
@@ -168,7 +181,9 @@ def _outcome_view(outcome: ExpectationOutcome, t: Texts) -> dict[str, Any]:
         "overridden": ", ".join(
             f"{k}: {v}" for k, v in (outcome.meta.get("overridden") or {}).items()
         ),
-        "column": outcome.column or "",
+        "column": column_label(outcome.column, t.lang, check.source_headers)
+        if outcome.column
+        else "",
         "count": format_number(outcome.unexpected_count, t.lang),
         "percent": format_percent(outcome.unexpected_percent, t.lang),
         "observed": None if outcome.failing_keys else outcome.observed_value,
@@ -177,12 +192,14 @@ def _outcome_view(outcome: ExpectationOutcome, t: Texts) -> dict[str, Any]:
         "groups": [
             {
                 "keys": g["keys"],
+                # "Müller GmbH, Dresden" beside each key: which records to merge or correct
+                "who": [_who(known.get(k)) for k in g["keys"]],
                 "score": (
                     format_number(float(g["score"]), t.lang, 2)
                     if isinstance(g["score"], int | float)
                     else ""
                 ),
-                "reason": g["reason"],
+                "reason": localize(g["reason"], t.lang),
             }
             for g in groups
         ],
@@ -212,14 +229,18 @@ _PHRASES: list[tuple[str, tuple[str, str]]] = [
 ]
 
 
-def _problem(outcome: ExpectationOutcome, t: Texts) -> str:
-    """A short label such as ``iban: ungültig``."""
+def _who(context: tuple[str | None, str | None] | None) -> str:
+    return ", ".join(v for v in context or () if v)
+
+
+def problem_text(outcome: ExpectationOutcome, t: Texts, headers: dict[str, str]) -> str:
+    """A short label such as ``IBAN: ungültig`` or ``PLZ: falsches Format``."""
     phrase = next(
         (p for fragment, p in _PHRASES if fragment in outcome.type),
         ("Regel verletzt", "rule broken"),
     )[0 if t.lang == "de" else 1]
     column = (outcome.column or "").split(",")[0]
-    return f"{column}: {phrase}" if column else phrase
+    return f"{column_label(column, t.lang, headers)}: {phrase}" if column else phrase
 
 
 def _strip_credentials(text: str) -> str:

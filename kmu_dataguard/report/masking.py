@@ -15,7 +15,14 @@ from typing import Any, Literal
 
 from kmu_dataguard.results import ExpectationOutcome, GateResult
 
-__all__ = ["PiiKind", "mask_result", "mask_value", "mask_values", "pii_kind"]
+__all__ = [
+    "PiiKind",
+    "mask_record_name",
+    "mask_result",
+    "mask_value",
+    "mask_values",
+    "pii_kind",
+]
 
 PiiKind = Literal["email", "phone", "iban", "tax", "name"]
 
@@ -115,7 +122,25 @@ def mask_result(result: GateResult) -> GateResult:
             kinds = column_kinds(outcome.column, outcome.type)
             if isinstance(outcome.observed_value, str) and any(kinds):
                 outcome.observed_value = _mask_generic(outcome.observed_value)
+        if check.context is not None:
+            check.context.values = {
+                k: (mask_record_name(name), city)
+                for k, (name, city) in check.context.values.items()
+            }
     return masked
+
+
+def mask_record_name(name: str | None) -> str | None:
+    """A company's name (it carries a legal form: GmbH, KG, e.K. …) stays; a person's is masked.
+
+    A name without a legal form may be a private customer's: it is masked, erring on the side
+    of the person (``Bäckerei Schmidt`` shows as ``B*** S***``).
+    """
+    from kmu_dataguard.consistency.normalize import legal_form
+
+    if not name or legal_form(name):
+        return name
+    return _mask_name(name)
 
 
 def _mask_email(text: str) -> str:

@@ -482,6 +482,8 @@ def apply_mapping(df: pd.DataFrame, mapping: EntityMapping, *, source_name: str)
     derived: dict[str, pd.Series] = {}
     used: set[str] = set()
     missing_optional: list[str] = []
+    # canonical column -> the file's header it came from, so the steward sees "PLZ"
+    headers: dict[str, str] = {}
     for target, variants in mapping.columns.items():
         col = find(variants)
         if col is None:
@@ -493,6 +495,7 @@ def apply_mapping(df: pd.DataFrame, mapping: EntityMapping, *, source_name: str)
                 f"column {wanted} (for {target}) not in {source_name}; columns present: {present}"
             )
         derived[target] = df[col]
+        headers[target] = str(col)
         used.add(col)
 
     for rule in mapping.split:
@@ -510,6 +513,7 @@ def apply_mapping(df: pd.DataFrame, mapping: EntityMapping, *, source_name: str)
         extracted = parts.map(lambda v, rx=rule.pattern: _split_value(v, rx))
         for target in rule.targets:
             derived[target] = extracted.map(lambda d, t=target: d.get(t) if d else None)
+            headers[target] = str(col)  # the value is corrected in the combined column
         # The combined column stays (a value the pattern did not match is still visible there).
 
     for rule in mapping.computed:
@@ -550,6 +554,7 @@ def apply_mapping(df: pd.DataFrame, mapping: EntityMapping, *, source_name: str)
     result = result.where(result.notna(), None)
     result.attrs = dict(df.attrs)
     result.attrs["missing_optional"] = missing_optional
+    result.attrs["source_headers"] = headers
     return result
 
 
@@ -606,6 +611,7 @@ def rename_columns(
     targets = set(names.values())
     out = df.rename(columns=lambda c: names.get(c, f"{c}__source" if c in targets else c))
     out.attrs = dict(df.attrs)
+    out.attrs["source_headers"] = {target: str(col) for col, target in names.items()}
     return out
 
 

@@ -35,6 +35,11 @@ class Table:
         """Canonical columns the source does not have (added empty)."""
         return list(self.frame.attrs.get("not_provided", []))
 
+    @property
+    def source_headers(self) -> dict[str, str]:
+        """Canonical column -> the source's own header it was read from (profile, ``--map``)."""
+        return dict(self.frame.attrs.get("source_headers", {}))
+
 
 @dataclass
 class SqlTable:
@@ -55,5 +60,7 @@ class SqlTable:
     source_name: str = "source"
     key: str | None = None
     not_provided: list[str] = field(default_factory=list)
+    #: canonical column -> the database's own column name, where a profile says so
+    source_headers: dict[str, str] = field(default_factory=dict)
     #: (schema or None, table) when the check names a table rather than a query
     table: tuple[str | None, str] | None = None

@@ -1,0 +1,98 @@
+"""Name and city beside each failing key, so a steward need not look every number up.
+
+Read after validation, only for the records that failed: from the frame in memory, or for a
+table left in its database by one more streamed pass over two or three of its columns (the
+same text conversion as the validation, so the keys match exactly).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from kmu_dataguard.results import CheckResult, RecordContext
+from kmu_dataguard.sources.table import SqlTable, Table
+
+__all__ = ["failing_keys", "record_context"]
+
+_NAME, _CITY, _COMPANY = "name", "city", "company"
+_PERSON = ("first_name", "last_name")
+_CHUNK_ROWS = 100_000
+
+
+def failing_keys(check: CheckResult) -> set[str]:
+    """Every key the check's lists name: failing records and members of failing groups."""
+    keys: set[str] = set()
+    for outcome in check.expectations:
+        if outcome.success or outcome.error is not None:
+            continue
+        keys.update(k for k in outcome.failing_keys if k is not None)
+        for group in outcome.meta.get("groups") or []:
+            if isinstance(group, dict):
+                keys.update(str(k) for k in group.get("keys") or [] if k is not None)
+    return keys
+
+
+def record_context(
+    table: Table | SqlTable, key: str | None, keys: set[str]
+) -> RecordContext | None:
+    """(name, city) of the records ``keys`` (row numbers when ``key`` is None), or None when
+    the table has neither a name nor a city column."""
+    present = set(table.columns)
+    person = [c for c in _PERSON if c in present]
+    names = [c for c in (_NAME, *person, _COMPANY) if c in present]
+    city = _CITY if _CITY in present else None
+    if not keys or (not names and city is None):
+        return None
+    wanted = [c for c in ([key] if key else []) + names + ([city] if city else [])]
+    values: dict[str, tuple[str | None, str | None]] = {}
+    first_row = 1
+    for frame in _frames(table, list(dict.fromkeys(wanted))):
+        ids = _ids(frame, key, first_row)
+        first_row += len(frame)
+        hit = ids.isin(keys).to_numpy()
+        if not hit.any():
+            continue
+        part = frame[hit]
+        for ident, row in zip(ids[hit], part.itertuples(index=False), strict=True):
+            if ident not in values:  # a duplicated key shows its first record
+                record = dict(zip(part.columns, row, strict=True))
+                values[ident] = (_name(record, person), _text(record.get(city)) if city else None)
+    return RecordContext(name_column=_NAME if names else None, city_column=city, values=values)
+
+
+def _frames(table: Table | SqlTable, columns: list[str]) -> Iterator[Any]:
+    if isinstance(table, Table):
+        yield table.frame[columns].reset_index(drop=True)
+        return
+    from kmu_dataguard.sources.sql import iter_chunks
+
+    yield from iter_chunks(
+        table.reader,
+        query=table.query,
+        columns=columns,
+        source_name=table.source_name,
+        chunksize=_CHUNK_ROWS,
+    )
+
+
+def _ids(frame: Any, key: str | None, first_row: int) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    if key is None:  # the lists name records by their row number (1 = first data row)
+        return pd.Series(np.arange(first_row, first_row + len(frame)).astype(str), dtype=object)
+    return frame[key].reset_index(drop=True).astype(object)
+
+
+def _name(record: dict[str, Any], person: Iterable[str]) -> str | None:
+    """The name, else "first last" (a private customer, a contact), else the company."""
+    full = " ".join(t for t in (_text(record.get(c)) for c in person) if t)
+    return _text(record.get(_NAME)) or full or _text(record.get(_COMPANY))
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = " ".join(str(value).split())
+    return text or None
