@@ -58,8 +58,11 @@ def test_csv_is_utf8_with_bom_and_semicolons(lists):
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    # The key, name and city as the steward knows them, beside every problem.
     assert rows[0] == [
-        "customer_id",
+        "Kundennummer",
+        "Name",
+        "Ort",
         "Regel-ID",
         "Feld",
         "Schwere",
@@ -68,12 +71,14 @@ def test_csv_is_utf8_with_bom_and_semicolons(lists):
         "Warum es wichtig ist",
         "Regel",
     ]
-    by_key = {(r[0], r[1]): r for r in rows[1:]}
-    assert by_key[("K10024", "customers.iban_valid")][4] == "DE86500105173067418668"
-    assert by_key[("K10024", "customers.iban_valid")][3] == "kritisch"
-    assert "Überweisung" in by_key[("K10024", "customers.iban_valid")][6]
+    by_key = {(r[0], r[3]): r for r in rows[1:]}
+    iban = by_key[("K10024", "customers.iban_valid")]
+    assert iban[1:3] == ["Becker Haustechnik KG", "Hamburg"]
+    assert iban[4] == "IBAN" and iban[6] == "DE86500105173067418668"
+    assert iban[5] == "kritisch"
+    assert "Überweisung" in iban[8]
     for key, value in HOSTILE.items():
-        cell = by_key[(key, "customers.currency_valid")][4]
+        cell = by_key[(key, "customers.currency_valid")][6]
         assert cell == "'" + value, key
     keys = [r[0] for r in rows[1:]]
     assert keys == sorted(keys), "sorted by key, a record's problems together"
@@ -83,14 +88,14 @@ def test_xlsx_cells_are_text_never_formulas(lists):
     book = load_workbook(lists / "customers.xlsx")
     sheet = book["customers"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "customer_id" and sheet["A1"].font.b
+    assert rows[0][:3] == ("Kundennummer", "Name", "Ort") and sheet["A1"].font.b
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref.startswith("A1:H")
+    assert sheet.auto_filter.ref.startswith("A1:J")
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             assert cell.data_type in ("s", "inlineStr", "n"), (cell.coordinate, cell.data_type)
             if isinstance(cell.value, str):
                 assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r"))
-    values = {(r[0], r[1]): r[4] for r in rows[1:]}
+    values = {(r[0], r[3]): r[6] for r in rows[1:]}
     assert values[("K10030", "customers.currency_valid")] == "'" + HOSTILE["K10030"]
     assert values[("K10024", "customers.iban_valid")] == "DE86500105173067418668"

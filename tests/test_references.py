@@ -110,7 +110,7 @@ def test_crm_contact_without_erp_customer_blocks_the_gate(pg_database, tmp_path,
 
     text = dataguard("gate", "crm_sync", "--config", str(cfg))
     assert text.code == 1
-    assert "contacts_have_customer.exists [critical]: 1 record(s) (25.0 %): 503" in text.out
+    assert "broken reference – 1 record (25.0 %): 503  [contacts_have_customer.exists]" in text.out
 
     # The ERP gets the customer: the gate passes.
     with pg_database.admin_engine.begin() as conn:

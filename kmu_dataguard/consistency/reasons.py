@@ -64,6 +64,8 @@ _WORDS_DE = {
     "e-mail": "E-Mail-Adresse",
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# What a placeholder may match (default: any text); narrow ones keep free text untranslated.
+_VALUE = {"score": r"\d\.\d\d", "what": r"[\w.-]+(?: [\w.-]+)?", "word": r"'[^']*'"}
 
 
 def reason_text(key: str, **values: Any) -> str:
@@ -113,7 +115,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         for found in _PLACEHOLDER.finditer(english):
             pieces.append(re.escape(english[end : found.start()]))
             name = found.group(1)
-            pieces.append(r"(?P<score>\d\.\d\d)" if name == "score" else rf"(?P<{name}>.+?)")
+            pieces.append(rf"(?P<{name}>{_VALUE.get(name, '.+?')})")
             end = found.end()
         pieces.append(re.escape(english[end:]))
         compiled.append((key, re.compile("".join(pieces), re.DOTALL)))

@@ -96,7 +96,7 @@ def _line(outcome: ExpectationOutcome, check: CheckResult, result: GateResult, t
     )
     more = outcome.unexpected_count - min(len(outcome.failing_keys), SHOWN_KEYS)
     tail = t("text.more", n=format_number(more, t.lang)) if more > 0 else ""
-    share = format_percent(outcome.unexpected_percent, t.lang)
+    share = format_percent(outcome.unexpected_percent, t.lang).replace("\u00a0", " ")
     count = _records(outcome.unexpected_count, t)
     return f"{label}{what} – {count} ({share}): {keys}{tail}  {ident}"
 
