@@ -18,6 +18,8 @@ __all__ = ["failing_keys", "record_context"]
 _NAME, _CITY, _COMPANY = "name", "city", "company"
 _PERSON = ("first_name", "last_name")
 _CHUNK_ROWS = 100_000
+# Columns only a business partner or a person has: their names may be people's names.
+_PARTNER_HINTS = {"first_name", "last_name", "street", "email", "phone", "iban", "vat_id"}
 
 
 def failing_keys(check: CheckResult) -> set[str]:
@@ -58,7 +60,12 @@ def record_context(
             if ident not in values:  # a duplicated key shows its first record
                 record = dict(zip(part.columns, row, strict=True))
                 values[ident] = (_name(record, person), _text(record.get(city)) if city else None)
-    return RecordContext(name_column=_NAME if names else None, city_column=city, values=values)
+    return RecordContext(
+        name_column=_NAME if names else None,
+        city_column=city,
+        values=values,
+        personal=bool(present & _PARTNER_HINTS),
+    )
 
 
 def _frames(table: Table | SqlTable, columns: list[str]) -> Iterator[Any]:

@@ -98,6 +98,8 @@ class RecordContext:
     name_column: str | None
     city_column: str | None
     values: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    #: the names may be people's (customers, suppliers, contacts), not only articles'
+    personal: bool = True
 
 
 @dataclass

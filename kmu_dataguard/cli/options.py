@@ -67,7 +67,8 @@ def output_options(f: F) -> F:
             "--lang",
             type=click.Choice(["de", "en"]),
             default=None,
-            help="Language of the report and lists (default: config 'lang', then LANG/LC_ALL).",
+            help="Language of the text output, report and lists; JSON stays language-neutral "
+            "(default: config 'lang', then LANG/LC_ALL).",
         ),
         click.option(
             "--mask/--no-mask",

@@ -113,15 +113,17 @@ def key_label(check: CheckResult, t: Texts) -> str:
     return column_label(check.key, t.lang, check.source_headers) if check.key else t("no_key")
 
 
-def context_labels(check: CheckResult, t: Texts) -> list[str]:
-    """Headings of the name and city columns beside the key (none when the table has neither)."""
+def context_fields(check: CheckResult) -> list[str]:
+    """Which of ``name`` and ``city`` the lists show beside the key: those the table has."""
     context = check.context
     if context is None:
         return []
-    return [
-        column_label(context.name_column or "name", t.lang, check.source_headers),
-        column_label(context.city_column or "city", t.lang, check.source_headers),
-    ]
+    return [f for f, c in (("name", context.name_column), ("city", context.city_column)) if c]
+
+
+def context_labels(check: CheckResult, t: Texts) -> list[str]:
+    """Headings of the name and city columns beside the key."""
+    return [column_label(f, t.lang, check.source_headers) for f in context_fields(check)]
 
 
 def headers(check: CheckResult, t: Texts) -> list[str]:
@@ -138,8 +140,8 @@ def headers(check: CheckResult, t: Texts) -> list[str]:
     ]
 
 
-def _cells(row: ExportRow, context: bool) -> list[str]:
-    who = (row.name, row.city) if context else ()
+def _cells(row: ExportRow, fields: list[str]) -> list[str]:
+    who = [getattr(row, f) for f in fields]
     return [
         neutralise(v)
         for v in (
@@ -160,8 +162,8 @@ def render_csv(check: CheckResult, t: Texts) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in headers(check, t)])
-    context = check.context is not None
-    writer.writerows(_cells(r, context) for r in export_rows(check, t))
+    fields = context_fields(check)
+    writer.writerows(_cells(r, fields) for r in export_rows(check, t))
     return "\ufeff" + buffer.getvalue()
 
 
@@ -181,7 +183,8 @@ def write_xlsx(check: CheckResult, path: Path, lang: Lang) -> Path:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=_sheet_title(check.name))
     names = headers(check, t)
-    widths = [14, *([30, 18] if check.context is not None else []), 34, 16, 10, 30, 8, 60, 10]
+    fields = context_fields(check)
+    widths = [14, *([30, 18][: len(fields)]), 34, 16, 10, 30, 8, 60, 10]
     for i, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
@@ -195,7 +198,7 @@ def write_xlsx(check: CheckResult, path: Path, lang: Lang) -> Path:
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, v) for v in _cells(row, check.context is not None)])
+        sheet.append([_xlsx_cell(sheet, v) for v in _cells(row, fields)])
     book.save(path)
     return path
 

@@ -22,6 +22,7 @@ from kmu_dataguard.consistency.reasons import localize
 from kmu_dataguard.entities import column_label
 from kmu_dataguard.report.export import (
     _groups,
+    context_fields,
     context_labels,
     export_rows,
     failing_outcomes,
@@ -129,12 +130,12 @@ def _check_view(check: CheckResult, t: Texts, links: tuple[str, str] | None) -> 
     errored = [e for e in check.expectations if e.error is not None]
     passed = [e for e in check.expectations if e.success and e.error is None]
     rows = export_rows(check, t)
+    fields = context_fields(check)
     by_id = {e.id: e for e in check.expectations}
     records = [
         {
             "key": r.key,
-            "name": r.name,
-            "city": r.city,
+            "who": [getattr(r, f) for f in fields],
             "problem": problem_text(by_id[r.expectation], t, check.source_headers),
             "why": r.problem,
             "column": r.column,

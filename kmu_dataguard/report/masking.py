@@ -122,7 +122,7 @@ def mask_result(result: GateResult) -> GateResult:
             kinds = column_kinds(outcome.column, outcome.type)
             if isinstance(outcome.observed_value, str) and any(kinds):
                 outcome.observed_value = _mask_generic(outcome.observed_value)
-        if check.context is not None:
+        if check.context is not None and check.context.personal:
             check.context.values = {
                 k: (mask_record_name(name), city)
                 for k, (name, city) in check.context.values.items()

@@ -231,7 +231,8 @@ class DatevExport:
         df = df.where(df.notna(), None)
         df.attrs["source"] = str(self.path)
         # The field titles of DATEV's format description, as the steward sees them in DATEV.
-        positions = {key: 1, "street": 16, "postal_code": 18, "city": 19, "tax_number": 100}
+        positions = {key: 1, "street": 16, "postal_code": 18, "city": 19, "country": 20}
+        positions |= {"tax_number": 100}
         positions |= {"email": 33, "phone": 29, "iban": 45, "bic": 47}
         positions |= {"payment_terms_days": terms_position, "vat_id": 10}
         df.attrs["source_headers"] = {c: DATEV_FIELDS[p][0] for c, p in positions.items()}
