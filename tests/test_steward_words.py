@@ -11,7 +11,6 @@ import pytest
 
 from kmu_dataguard.consistency.reasons import _TEMPLATES, localize, reason_text
 from kmu_dataguard.entities import CANONICAL, column_label
-
 from tests.conftest import write
 from tests.datev_files import write_datev
 
@@ -101,9 +100,7 @@ def test_a_warning_that_blocks_is_labelled_as_blocking(export, dataguard):
     assert "    FAIL      E-Mail: invalid" in strict.out
 
 
-def test_private_names_are_masked_in_the_page_and_kept_in_the_lists(
-    export, tmp_path, dataguard
-):
+def test_private_names_are_masked_in_the_page_and_kept_in_the_lists(export, tmp_path, dataguard):
     report = tmp_path / "report"
     args = ["check", str(export), "--suite", "customers", "--key", "customer_id", "--map", MAP]
     assert dataguard(*args, "--lang", "de", "--report", str(report)).code == 1
