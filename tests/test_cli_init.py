@@ -56,11 +56,15 @@ def test_text_output_shows_mapping_and_next_step(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path, _, _ = ox.misleading(tmp_path)
-    code, out, _ = run(["init", str(path)], capsys)
+    code, out, _ = run(["init", str(path), "--lang", "de"], capsys)
     assert code == 0
     telefon = next(line for line in out.splitlines() if line.startswith("Telefon"))
-    assert "iban" in telefon and "Inhalt" in telefon
-    assert f"dataguard init {path} --write ." in out
+    assert "iban" in telefon and "Inhalt (gültige IBANs)" in telefon
+    assert f"Weiter: Zuordnung prüfen, dann: dataguard init {path} --write ." in out
+    code, out, _ = run(["init", str(path), "--lang", "en"], capsys)
+    telefon = next(line for line in out.splitlines() if line.startswith("Telefon"))
+    assert "content (valid IBANs)" in telefon
+    assert f"Next: check the mapping, then: dataguard init {path} --write ." in out
 
 
 def test_write_then_gate(
@@ -204,3 +208,86 @@ def test_written_profile_names_private_customers(
         e["id"]: e["failing_keys"] for e in doc["checks"][0]["expectations"] if not e["success"]
     }
     assert failing.get("customers.name_present") == ["10003"], failing
+
+
+def test_postal_code_and_city_in_one_field_become_a_split_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "Adressen.csv"
+    export.write_text(
+        "Kd.-Nr.;Firma;Anschrift;PLZ Ort;Land\n"
+        "10001;Muster GmbH;Hauptstr. 1;01067 Dresden;DE\n"
+        "10002;Beispiel KG;Marktplatz 2;D-80331 München;DE\n"
+        "10003;Probe e.K.;Weg 3;1067 Dresden;DE\n"  # the leading zero lost in Excel
+        "10004;Test AG;Ring 4;1010 Wien;AT\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(["init", str(export), "--format", "json"], capsys)
+    assert code == 0
+    combined = next(c for c in json.loads(out)["columns"] if c["source"] == "PLZ Ort")
+    assert combined["canonical"] == "postal_code" and combined["split"] == ["postal_code", "city"]
+    assert "city" not in json.loads(out)["missing"]
+    code, out, _ = run(["init", str(export), "--write", str(tmp_path), "--lang", "de"], capsys)
+    assert "PLZ Ort" in out and "PLZ + Ort" in out and "wird geteilt" in out
+    profile = (tmp_path / "connectors" / "adressen.yml").read_text(encoding="utf-8")
+    assert "split:" in profile and "from: PLZ Ort" in profile
+    code, out, _ = run(
+        ["gate", "adressen", "--config", str(tmp_path / "dataguard.yml"), "--format", "json"],
+        capsys,
+    )
+    failing = {
+        e["id"]: e["failing_keys"] for e in json.loads(out)["checks"][0]["expectations"]
+        if not e["success"]
+    }  # fmt: skip
+    # The split postal codes are judged per country: only the four-digit German one fails.
+    assert failing.get("customers.postal_code_matches_country") == ["10003"], failing
+    assert "customers.city_present" not in failing
+
+
+def _at_a_terminal(argv: list[str], answer: str) -> str:
+    """Run the real CLI with stdin and stdout on a pseudo-terminal; answer its question."""
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    leader, follower = pty.openpty()
+    root = Path(__file__).parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root), "COLUMNS": "200"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kmu_dataguard", *argv],
+        stdin=follower, stdout=follower, stderr=follower, env=env, close_fds=True,
+    )  # fmt: skip
+    os.close(follower)
+    seen, asked, deadline = b"", False, time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        if not asked and b"[j/N]" in seen:
+            os.write(leader, answer.encode() + b"\n")
+            asked = True
+        if proc.poll() is not None and not ready:
+            break
+    proc.wait(timeout=30)
+    os.close(leader)
+    assert asked, seen.decode(errors="replace")
+    assert proc.returncode == 0, seen.decode(errors="replace")
+    return seen.decode(errors="replace")
+
+
+def test_write_at_a_terminal_asks_once(tmp_path: Path) -> None:
+    path, _, _ = ox.misleading(tmp_path)
+    target = tmp_path / "setup"
+    shown = _at_a_terminal(["init", str(path), "--write", str(target), "--lang", "de"], "n")
+    assert "Telefon" in shown and "Stimmt die Zuordnung?" in shown
+    assert "Nichts geschrieben" in shown and not target.exists()
+    shown = _at_a_terminal(["init", str(path), "--write", str(target), "--lang", "de"], "j")
+    assert "Geschrieben:" in shown and (target / "dataguard.yml").is_file()

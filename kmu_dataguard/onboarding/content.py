@@ -16,7 +16,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["DETECTORS", "SAMPLE_SIZE", "ContentHit", "Detector", "detect", "sample", "verify"]
+__all__ = [
+    "DETECTORS",
+    "POSTAL_CITY_PATTERN",
+    "SAMPLE_SIZE",
+    "ContentHit",
+    "Detector",
+    "detect",
+    "postal_city_share",
+    "sample",
+    "verify",
+]
 
 #: At most this many non-empty values of a column are looked at.
 SAMPLE_SIZE = 2000
@@ -176,6 +186,20 @@ def verify(canonical: str, values: pd.Series) -> float | None:
     if detector is None or values.empty:
         return None
     return _share(detector, values)
+
+
+#: "01067 Dresden", "D-01067 Dresden", "1010 Wien": a postal code and a city in one field, as
+#: many address lists keep them. The pattern is written into the profile's ``split`` rule.
+POSTAL_CITY_PATTERN = r"^\s*(?:[A-Z]{1,2}-)?(?P<postal_code>\d{4,5})\s+(?P<city>\S.*?)\s*$"
+_POSTAL_CITY = re.compile(POSTAL_CITY_PATTERN)
+
+
+def postal_city_share(values: pd.Series) -> float:
+    """Share of ``values`` that are a postal code followed by a city (with a letter in it)."""
+    if values.empty:
+        return 0.0
+    found = values.str.extract(_POSTAL_CITY)["city"]
+    return float(found.str.contains(r"[^\W\d_]", regex=True).fillna(False).mean())
 
 
 def looks_like_key(values: pd.Series, rows: int) -> bool:

@@ -15,7 +15,14 @@ import pandas as pd
 
 from kmu_dataguard.entities import CANONICAL
 from kmu_dataguard.errors import ConfigError
-from kmu_dataguard.onboarding.content import detect, looks_like_key, sample, verify
+from kmu_dataguard.onboarding.content import (
+    STRONG_SHARE,
+    detect,
+    looks_like_key,
+    postal_city_share,
+    sample,
+    verify,
+)
 from kmu_dataguard.onboarding.entity import decide_entity
 from kmu_dataguard.onboarding.headers import KEY, match_header
 
@@ -51,14 +58,19 @@ class ColumnMatch:
     confidence: float
     evidence: Evidence
     why: str = ""
+    #: a combined field ("01067 Dresden") the profile splits into these canonical columns
+    split: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "source": self.source,
             "canonical": self.canonical,
             "confidence": self.confidence,
             "evidence": self.evidence,
         }
+        if self.split:
+            found["split"] = list(self.split)
+        return found
 
 
 @dataclass(frozen=True)
@@ -90,7 +102,7 @@ class Proposal:
 
     @property
     def missing(self) -> list[str]:
-        mapped = {c.canonical for c in self.columns}
+        mapped = {c.canonical for c in self.columns} | {s for c in self.columns for s in c.split}
         return [c for c in CANONICAL[self.entity] if c not in mapped]
 
     def mapping(self) -> dict[str, str]:
@@ -113,6 +125,13 @@ class Proposal:
 def _judge_column(name: str, column: pd.Series) -> ColumnMatch:
     header = match_header(name)
     values = sample(column)
+    combined = postal_city_share(values)
+    if combined >= STRONG_SHARE:
+        named = header is not None and header.canonical in ("postal_code", "city")
+        why = "postal code and city in one field: split"
+        conf = round(0.6 + 0.4 * combined if named else 0.9 * combined, 2)
+        evidence: Evidence = "both" if named else "content"
+        return ColumnMatch(name, "postal_code", conf, evidence, why, ("postal_code", "city"))
     hit = detect(values)
     if hit is not None and hit.strong:
         if header is not None and header.canonical == hit.canonical:
@@ -157,6 +176,10 @@ def _fit_entity(matches: list[ColumnMatch], entity: str) -> None:
     for m in matches:
         if m.canonical is not None and best[m.canonical] is not m:
             m.canonical, m.confidence, m.evidence = None, 0.0, "none"
+        if m.canonical is None:
+            m.split = ()
+        elif m.split and "city" in best:  # the city has a column of its own
+            m.split = ("postal_code",)
 
 
 def propose(frame: pd.DataFrame, *, source: str, entity: str | None = None) -> Proposal:

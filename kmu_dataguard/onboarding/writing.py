@@ -38,7 +38,12 @@ def _profile(proposal: Proposal, name: str) -> dict[str, object]:
         entity["query"] = proposal.sql.query
     if kind in ("file", "sql"):
         mapping = proposal.mapping()
+        combined = [c for c in proposal.columns if c.split]
+        for column in combined:
+            mapping.pop(column.canonical or "", None)
         entity["columns"] = {c: [h] for c, h in mapping.items()}
+        if combined:
+            entity["split"] = [_split_rule(c.source, c.split) for c in combined]
         numeric = [c for c in _NUMERIC if c in mapping]
         if numeric:
             entity["numeric"] = numeric
@@ -54,6 +59,17 @@ def _profile(proposal: Proposal, name: str) -> dict[str, object]:
         "kind": kind,
         "entities": {proposal.entity: entity},
     }
+
+
+def _split_rule(header: str, targets: tuple[str, ...]) -> dict[str, object]:
+    """``01067 Dresden`` → postal_code and city (or the postal code only, when the city has a
+    column of its own)."""
+    from kmu_dataguard.onboarding.content import POSTAL_CITY_PATTERN
+
+    pattern = POSTAL_CITY_PATTERN
+    if "city" not in targets:
+        pattern = pattern.replace("(?P<city>", "(?:")
+    return {"from": header, "pattern": pattern}
 
 
 def _person_name(proposal: Proposal, mapping: dict[str, str]) -> dict[str, object] | None:
