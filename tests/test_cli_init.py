@@ -291,3 +291,34 @@ def test_write_at_a_terminal_asks_once(tmp_path: Path) -> None:
     assert "Nichts geschrieben" in shown and not target.exists()
     shown = _at_a_terminal(["init", str(path), "--write", str(target), "--lang", "de"], "j")
     assert "Geschrieben:" in shown and (target / "dataguard.yml").is_file()
+
+
+def test_sheet_of_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Hinweise"
+    book.active.append(["Lieferantenliste Stand Dezember"])
+    data = book.create_sheet("Lieferanten")
+    data.append(["Lieferantennummer", "Firma", "IBAN", "Land"])
+    data.append(["70001", "Muster GmbH", "DE89370400440532013000", "DE"])
+    data.append(["70002", "Beispiel KG", "DE89370400440532013001", "DE"])
+    path = tmp_path / "lieferanten.xlsx"
+    book.save(path)
+    code, _, err = run(["init", str(path)], capsys)
+    assert code == 2 and "no customers, suppliers" in err  # the first sheet holds a note only
+    code, _, _ = run(
+        ["init", str(path), "--sheet", "Lieferanten", "--write", str(tmp_path)], capsys
+    )
+    assert code == 0
+    assert "sheet: Lieferanten" in (tmp_path / "dataguard.yml").read_text(encoding="utf-8")
+    code, out, _ = run(
+        ["gate", "lieferanten", "--config", str(tmp_path / "dataguard.yml"), "--format", "json"],
+        capsys,
+    )
+    doc = json.loads(out)
+    assert doc["checks"][0]["rows"] == 2
+    failing = {
+        e["id"]: e["failing_keys"] for e in doc["checks"][0]["expectations"] if not e["success"]
+    }
+    assert failing.get("suppliers.iban_valid") == ["70002"], failing

@@ -32,6 +32,7 @@ _ENTITIES = ("auto", "customers", "suppliers", "articles", "contacts")
     help="Write connectors/<name>.yml and dataguard.yml into this folder.",
 )
 @click.option("--table", default=None, help="Table to read when SOURCE is a database URL.")
+@click.option("--sheet", default=None, help="Excel sheet name or 0-based index (default: first).")
 @click.option("--force", is_flag=True, help="Overwrite files --write would replace.")
 @click.option(
     "--yes",
@@ -58,6 +59,7 @@ def init(
     entity: str,
     write_dir: str | None,
     table: str | None,
+    sheet: str | None,
     force: bool,
     yes: bool,
     lang: str | None,
@@ -97,9 +99,13 @@ def init(
     else:
         if table:
             raise ConfigError("--table is for database URLs; SOURCE is a file")
-        frame, fmt = read_source(source, entity=wanted)
+        chosen: str | int = int(sheet) if sheet is not None and sheet.isdigit() else sheet or 0
+        frame, fmt = read_source(source, entity=wanted, sheet=chosen)
+        if sheet is not None and fmt != "excel":
+            raise ConfigError(f"--sheet is for Excel workbooks; {source} is {fmt}")
         proposal = propose(frame, source=source, entity=wanted)
         proposal.file_format = fmt
+        proposal.sheet = None if sheet is None else chosen
     if write_dir and output_format == "text" and not yes and _at_terminal():
         click.echo(_text(proposal, [], None, language, asking=True))
         if not _confirmed(language):

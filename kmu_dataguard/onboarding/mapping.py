@@ -94,6 +94,7 @@ class Proposal:
     file_format: str = "csv"
     scores: dict[str, float] = field(default_factory=dict)
     sql: SqlOrigin | None = None
+    sheet: str | int | None = None  # the Excel sheet read, when not the first
 
     @property
     def key(self) -> str | None:

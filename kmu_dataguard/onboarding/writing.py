@@ -124,6 +124,7 @@ def _config(proposal: Proposal, name: str, directory: Path) -> dict[str, object]
             "checks": {name: {"source": name, "entity": proposal.entity}},
             "gates": {name: {"checks": [name]}},
         }
+    sheet = {} if proposal.sheet is None else {"sheet": proposal.sheet}
     source = Path(proposal.source).resolve()
     try:
         path = os.path.relpath(source, directory.resolve())
@@ -132,7 +133,7 @@ def _config(proposal: Proposal, name: str, directory: Path) -> dict[str, object]
     return {
         "version": 1,
         "connectors_dir": "connectors",
-        "sources": {name: {"path": Path(path).as_posix(), "profile": name}},
+        "sources": {name: {"path": Path(path).as_posix(), "profile": name, **sheet}},
         "checks": {name: {"source": name, "entity": proposal.entity}},
         "gates": {name: {"checks": [name]}},
     }
