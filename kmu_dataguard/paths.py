@@ -14,7 +14,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def builtin_dir(name: str) -> Path:
-    """Return the folder of built-in data ``name`` ("expectations" or "connectors")."""
+    """Return the folder of built-in data ``name`` ("expectations", "connectors", "schemas")."""
     shipped = _PACKAGE_DIR / "_builtin" / name
     if shipped.is_dir():
         return shipped

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,46 @@ class Run:
     err: str
 
     def json(self) -> dict:
-        return json.loads(self.out)
+        """The printed document; a result (or error) document must match its JSON Schema."""
+        doc = json.loads(self.out)
+        if isinstance(doc, dict) and "checks" in doc:
+            validate_result_document(doc)
+        return doc
+
+
+@functools.cache
+def _result_validator() -> object:
+    import jsonschema
+
+    from kmu_dataguard.outputs.json_doc import RESULT_SCHEMA
+
+    schema = json.loads(RESULT_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def validate_result_document(doc: dict) -> None:
+    """Fail unless ``doc`` is valid against the shipped ``result-v1.schema.json``."""
+    _result_validator().validate(doc)  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _every_json_document_matches_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every result or error document rendered in a test is validated against the schema."""
+    from kmu_dataguard.outputs import json_doc
+
+    def checked(render: Callable[..., str]) -> Callable[..., str]:
+        def render_and_validate(*args: object, **kwargs: object) -> str:
+            text = render(*args, **kwargs)
+            validate_result_document(json.loads(text))
+            return text
+
+        return render_and_validate
+
+    monkeypatch.setattr(json_doc, "render_json", checked(json_doc.render_json))
+    monkeypatch.setattr(json_doc, "render_error_json", checked(json_doc.render_error_json))
 
 
 @pytest.fixture

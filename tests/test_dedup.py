@@ -658,3 +658,14 @@ def test_hundreds_of_rows_run_through_the_engine_with_positions_intact() -> None
     dup = next(o for o in outcomes if o.id == "suppliers.no_duplicate_partners")
     direct = find_duplicates(frame, key="supplier_id", identifiers=("vat_id", "iban", "email"))
     assert [g["keys"] for g in dup.meta["groups"]] == [c.keys for c in direct]
+
+
+def test_threshold_zero_is_kept_not_replaced_by_the_default():
+    """`threshold: 0` was read as "unset" and became 0.88 (issue 15)."""
+    from kmu_dataguard.consistency.duplicates import partner_settings
+
+    assert partner_settings({"threshold": 0})[1] == 0.0
+    assert partner_settings({"threshold": 0.5})[1] == 0.5
+    assert partner_settings({})[1] == 0.88
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        partner_settings({"threshold": 1.5})

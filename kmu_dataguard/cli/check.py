@@ -138,7 +138,7 @@ def check(
             **outputs.run_kwargs(),
         )
     except (DataguardError, RunStopped) as exc:
-        return emit_error(exc, output_format, outputs=outputs)
+        return emit_error(exc, output_format, outputs=outputs, fail_on=fail_on)
     return emit_result(result, output_format, outputs)
 
 

@@ -7,8 +7,6 @@ Personal values are masked unless ``--no-mask``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import click
 
 from kmu_dataguard.cli.options import OutputOptions
@@ -57,23 +55,14 @@ def emit_error(
     output_format: str,
     gate: str | None = None,
     outputs: OutputOptions | None = None,
+    fail_on: str | None = None,
 ) -> int:
     """Report an error (or a stop by a signal) that prevented a result; return its exit code."""
     outputs = outputs or OutputOptions()
     if output_format == "json":
-        import json
+        from kmu_dataguard.outputs.json_doc import render_error_json
 
-        verdict = {
-            "schema_version": 1,
-            "gate": gate,
-            "verdict": "error",
-            "exit_code": exc.exit_code,
-            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "duration_s": 0.0,
-            "checks": [],
-            "errors": [{"check": None, "message": str(exc)}],
-        }
-        _deliver(json.dumps(verdict, ensure_ascii=False, indent=2), outputs.output)
+        _deliver(render_error_json(str(exc), exc.exit_code, gate, fail_on), outputs.output)
     elif output_format == "junit":
         from kmu_dataguard.outputs.junit import render_junit_error
 

@@ -50,5 +50,5 @@ def gate(
             **outputs.run_kwargs(),
         )
     except (DataguardError, RunStopped) as exc:
-        return emit_error(exc, output_format, gate=name, outputs=outputs)
+        return emit_error(exc, output_format, gate=name, outputs=outputs, fail_on=fail_on)
     return emit_result(result, output_format, outputs)

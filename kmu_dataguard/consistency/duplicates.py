@@ -180,7 +180,12 @@ def partner_settings(kwargs: Mapping[str, Any]) -> tuple[PartnerColumns, float]:
         company=text("company_column", None),
         identifiers=DEFAULT_IDENTIFIERS if identifiers is None else tuple(identifiers),
     )
-    return columns, float(kwargs.get("threshold") or 0.88)
+    # `threshold: 0` is a setting (everything at one address is a duplicate), not "unset".
+    raw = kwargs.get("threshold")
+    threshold = 0.88 if raw is None else float(raw)
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be between 0 and 1, not {raw!r}")
+    return columns, threshold
 
 
 def link_partners(
