@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kmu_dataguard.exit_codes import ExitCode
+
 if TYPE_CHECKING:
     from kmu_dataguard.results import GateResult
 
@@ -42,27 +44,34 @@ __all__ = [
 ]
 
 
-def one_line(text: str) -> str:
-    """``text`` with control characters escaped, so that a message stays one line."""
+def one_line(value: str | BaseException, limit: int = 300) -> str:
+    """A message that stays one line.
+
+    Text (a key, a name from a file) keeps every character, control characters escaped
+    (``"a\\nb"``), so the user sees exactly what is there. An exception (a driver's or a
+    library's message, often several lines) has its whitespace collapsed and is cut at
+    ``limit`` characters.
+    """
+    text = " ".join(str(value).split())[:limit] if isinstance(value, BaseException) else value
     return text if text.isprintable() else repr(text)[1:-1]
 
 
 class DataguardError(Exception):
     """Base class of every error raised by kmu-dataguard."""
 
-    exit_code: int = 3
+    exit_code: int = ExitCode.UNAVAILABLE
 
 
 class ConfigError(DataguardError):
     """The configuration or the command line is wrong: fix it and run again (exit 2)."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class ValidationUnavailable(DataguardError):
     """Something that was asked to be checked could not be checked (exit 3)."""
 
-    exit_code = 3
+    exit_code = ExitCode.UNAVAILABLE
 
 
 class SourceError(ValidationUnavailable):

@@ -28,7 +28,7 @@ from kmu_dataguard.config import (
     redact,
     safe_name,
 )
-from kmu_dataguard.errors import ConfigError, DataguardError, RunStopped, SourceError
+from kmu_dataguard.errors import ConfigError, DataguardError, RunStopped, SourceError, one_line
 from kmu_dataguard.gate import check_verdict, exit_code_for, gate_verdict
 from kmu_dataguard.preconditions import Preconditions, blocks_validation, source_outcomes
 from kmu_dataguard.report.i18n import resolve_lang
@@ -294,7 +294,7 @@ def _run_check(
         result.errors.append(redact(str(exc), secrets))
     except Exception as exc:  # fail closed: an unexpected failure is "could not validate"
         # No traceback in the log: driver and engine messages may carry connection strings.
-        detail = redact(" ".join(str(exc).split())[:300], secrets)
+        detail = redact(one_line(exc), secrets)
         result.errors.append(f"unexpected error ({type(exc).__name__}): {detail}")
     result.verdict = check_verdict(result, fail_on)
     return result
@@ -310,7 +310,7 @@ def _add_context(result: CheckResult, table: Any, key: str | None, secrets: set[
     try:
         result.context = record_context(table, key, keys)
     except Exception as exc:  # the records were validated; only the lists lack the names
-        detail = redact(" ".join(str(exc).split())[:200], secrets)
+        detail = redact(one_line(exc, 200), secrets)
         log.warning("%s: names and cities of the failing records not read: %s", result.name, detail)
 
 
@@ -339,7 +339,7 @@ def _run_reference(
             result.errors.append(redact(str(exc), secrets))
         else:
             log.debug("unexpected error in reference %s", name, exc_info=True)
-            detail = redact(" ".join(str(exc).split())[:300], secrets)
+            detail = redact(one_line(exc), secrets)
             result.errors.append(f"unexpected error ({type(exc).__name__}): {detail}")
     result.verdict = check_verdict(result, fail_on)
     return result

@@ -20,7 +20,7 @@ from kmu_dataguard.cli.profiles import profiles
 from kmu_dataguard.cli.signals import stop_on_signals
 from kmu_dataguard.cli.sources import sources
 from kmu_dataguard.cli.suites import suites
-from kmu_dataguard.errors import ConfigError, DataguardError, RunStopped
+from kmu_dataguard.errors import ConfigError, DataguardError, RunStopped, one_line
 from kmu_dataguard.exit_codes import ExitCode
 
 __all__ = ["cli", "main"]
@@ -77,7 +77,7 @@ def _main(argv: list[str] | None) -> int:
         click.echo(f"dataguard: error: {exc}", err=True)
         return exc.exit_code
     except Exception as exc:  # fail closed: an unexpected crash is "could not validate"
-        message = " ".join(str(exc).split())[:300]
+        message = one_line(exc)
         click.echo(f"dataguard: unexpected error ({type(exc).__name__}): {message}", err=True)
         return int(ExitCode.UNAVAILABLE)
     return int(code or 0)

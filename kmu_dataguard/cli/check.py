@@ -7,10 +7,12 @@ import click
 from kmu_dataguard.cli.emit import emit_error, emit_result
 from kmu_dataguard.cli.options import (
     OutputOptions,
+    connectors_dir_option,
     fail_on_option,
     format_option,
     output_options,
     report_options,
+    suites_dir_option,
 )
 from kmu_dataguard.errors import DataguardError, RunStopped
 
@@ -28,18 +30,8 @@ from kmu_dataguard.errors import DataguardError, RunStopped
 @click.option("--profile", default=None, help="Connector profile (see `dataguard profiles`).")
 @click.option("--entity", default=None, help="Canonical entity the profile maps (customers, …).")
 @click.option("--sheet", default=None, help="Excel sheet name or 0-based index.")
-@click.option(
-    "--connectors-dir",
-    type=click.Path(file_okay=False, exists=True),
-    default=None,
-    help="Folder with your own connector profiles.",
-)
-@click.option(
-    "--suites-dir",
-    type=click.Path(file_okay=False, exists=True),
-    default=None,
-    help="Folder with your own suites (they override built-in ones of the same name).",
-)
+@connectors_dir_option("Folder with your own connector profiles.")
+@suites_dir_option("Folder with your own suites (they override built-in ones of the same name).")
 @click.option(
     "--min-rows",
     type=click.IntRange(min=1),

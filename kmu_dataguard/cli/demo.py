@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kmu_dataguard.cli.options import format_option
+from kmu_dataguard.exit_codes import ExitCode
 
 
 @click.command()
@@ -48,5 +49,5 @@ def demo(folder: str, output_format: str) -> int:
             f"{len(missed)} seeded defect(s) not found)",
             err=True,
         )
-        return 3
-    return 0
+        return int(ExitCode.UNAVAILABLE)
+    return int(ExitCode.PASS)

@@ -7,6 +7,7 @@ import click
 from kmu_dataguard.cli.emit import emit_error, emit_result
 from kmu_dataguard.cli.options import (
     OutputOptions,
+    config_option,
     fail_on_option,
     format_option,
     output_options,
@@ -17,13 +18,7 @@ from kmu_dataguard.errors import DataguardError, RunStopped
 
 @click.command()
 @click.argument("name")
-@click.option(
-    "--config",
-    "config_path",
-    default="dataguard.yml",
-    show_default=True,
-    help="The configuration file.",
-)
+@config_option
 @format_option
 @report_options
 @fail_on_option(None)

@@ -24,6 +24,32 @@ def format_option(f: F) -> F:
     )(f)
 
 
+config_option = click.option(
+    "--config",
+    "config_path",
+    default="dataguard.yml",
+    show_default=True,
+    help="The configuration file.",
+)
+
+
+def suites_dir_option(help_text: str) -> Callable[[F], F]:
+    """``--suites-dir``: a folder of the user's own suites (the help says how it is used)."""
+    return click.option(
+        "--suites-dir", type=click.Path(file_okay=False, exists=True), default=None, help=help_text
+    )
+
+
+def connectors_dir_option(help_text: str) -> Callable[[F], F]:
+    """``--connectors-dir``: a folder of the user's own connector profiles."""
+    return click.option(
+        "--connectors-dir",
+        type=click.Path(file_okay=False, exists=True),
+        default=None,
+        help=help_text,
+    )
+
+
 @dataclass(frozen=True)
 class OutputOptions:
     """The output options of gate and check, bundled so commands take one parameter."""

@@ -6,16 +6,11 @@ import json
 
 import click
 
-from kmu_dataguard.cli.options import format_option
+from kmu_dataguard.cli.options import connectors_dir_option, format_option
 
 
 @click.command()
-@click.option(
-    "--connectors-dir",
-    type=click.Path(file_okay=False, exists=True),
-    default=None,
-    help="Folder with your own connector profiles (they override built-ins by name).",
-)
+@connectors_dir_option("Folder with your own connector profiles (they override built-ins by name).")
 @format_option
 def profiles(connectors_dir: str | None, output_format: str) -> int:
     """List the connector profiles and the entities each maps."""

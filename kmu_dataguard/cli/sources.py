@@ -7,7 +7,7 @@ import json
 import click
 
 from kmu_dataguard.cli.emit import emit_error
-from kmu_dataguard.cli.options import format_option
+from kmu_dataguard.cli.options import config_option, format_option
 from kmu_dataguard.errors import DataguardError
 from kmu_dataguard.exit_codes import ExitCode
 
@@ -19,13 +19,7 @@ def sources() -> None:
 
 @sources.command("test")
 @click.argument("names", nargs=-1)
-@click.option(
-    "--config",
-    "config_path",
-    default="dataguard.yml",
-    show_default=True,
-    help="The configuration file.",
-)
+@config_option
 @format_option
 def test(names: tuple[str, ...], config_path: str, output_format: str) -> int:
     """Connect to each source (or NAMES), show tables, row counts and mapped columns.

@@ -7,15 +7,12 @@ from pathlib import Path
 
 import click
 
-from kmu_dataguard.cli.options import format_option
+from kmu_dataguard.cli.options import format_option, suites_dir_option
 
 
 @click.command()
-@click.option(
-    "--suites-dir",
-    type=click.Path(file_okay=False, exists=True),
-    default=None,
-    help="Folder with your own suites (default: suites_dir of dataguard.yml, if present).",
+@suites_dir_option(
+    "Folder with your own suites (default: suites_dir of dataguard.yml, if present)."
 )
 @format_option
 def suites(suites_dir: str | None, output_format: str) -> int:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
 
-from kmu_dataguard.errors import SourceError
+from kmu_dataguard.errors import SourceError, one_line
 from kmu_dataguard.sources.limits import Limits, limit_exceeded, number
 
 __all__ = ["bounded_lines", "csv_field_limit", "field_too_long", "undecodable"]
@@ -41,7 +41,7 @@ def field_too_long(source: str, line: int, limits: Limits) -> SourceError:
 
 def undecodable(source: str, encoding: str, exc: UnicodeError) -> SourceError:
     """A decoding failure that names no single byte (a missing BOM, a cut UTF-16 pair)."""
-    reason = " ".join(str(exc).split())[:120]
+    reason = one_line(exc, 120)
     return SourceError(
         f"{source}: cannot be decoded as {encoding} ({reason}); pass the file's real encoding "
         "(e.g. utf-8, cp1252, utf-16) or export it again as UTF-8"
