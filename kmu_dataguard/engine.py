@@ -545,10 +545,10 @@ def _validate_sql(
             # leaves an unquoted name as it is, and "Kunden 2024-Q1" would be a syntax error.
             from sqlalchemy.sql import quoted_name
 
-            schema, name = table.table
+            schema, table_name = table.table
             asset = datasource.add_table_asset(
                 "check",
-                table_name=quoted_name(name, quote=True),
+                table_name=quoted_name(table_name, quote=True),
                 schema_name=None if schema is None else quoted_name(schema, quote=True),
             )
         else:

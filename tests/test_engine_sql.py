@@ -346,3 +346,27 @@ def test_duplicate_partners_without_any_key_in_the_database(sql_database, tmp_pa
         found[in_database] = (outcome.success, sorted(outcome.failing_keys), outcome.meta)
     assert found[True] == found[False]
     assert found[True][:2] == (False, ["1", "3"])
+
+
+def test_in_database_results_carry_the_suite_name_not_the_table_name(sqlite_database, tmp_path):
+    """GX's results (kept for Data Docs, named in engine errors) are filed under the suite's
+    name, also for the expectations that ran as SQL on a table named differently."""
+    load_partners(sqlite_database)
+    suite_file = write(tmp_path / "rules.json", json.dumps({**SUITE, "name": "partner_rules"}))
+    cfg = build_config(
+        {
+            "sources": {"db": {"url": sqlite_database.url}},
+            "checks": {"partners": {"source": "db", "table": "partners", "suite": str(suite_file)}},
+        },
+        origin=tmp_path / "dataguard.yml",
+    )
+    table = read_check_table(cfg, cfg.checks["partners"], in_database=True)
+    assert isinstance(table, SqlTable) and table.table is not None
+    kept: list = []
+    try:
+        engine.validate_table(table, read_suite_file(suite_file), key="id", keep_validations=kept)
+    finally:
+        table.reader.dispose()
+    # one validation in the database, one in Python (IBAN, and regex on SQLite)
+    assert len(kept) == 2
+    assert [v.suite_name for v in kept] == ["partner_rules", "partner_rules"]
