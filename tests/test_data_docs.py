@@ -20,9 +20,9 @@ def test_data_docs_are_built_for_every_check(world, dataguard, tmp_path):
     )
     assert "postal_code" in customers and "iban" in customers
 
-    from kmu_dataguard.engine import _context
+    from kmu_dataguard.engine.gx_internals import gx_context
 
-    assert _context().validation_results_store.list_keys() == [], "nothing kept in memory"
+    assert gx_context().validation_results_store.list_keys() == [], "nothing kept in memory"
 
 
 def test_data_docs_that_cannot_be_written_make_the_run_an_error(world, tmp_path):

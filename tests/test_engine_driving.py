@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kmu_dataguard import engine
+from kmu_dataguard.engine.gx_internals import frame_batch
 from kmu_dataguard.sources.table import Table
 from kmu_dataguard.suites import read_suite_file
 from tests._gx_support import ephemeral_context, failing_keys, suite_from_file, validate
@@ -16,7 +17,7 @@ from tests.test_suites_builtin import CASES, SUITES
 def test_engine_batch_skips_the_fingerprint_gx_would_compute() -> None:
     import pandas as pd
 
-    batch = engine._batch(pd.DataFrame({"a": ["x", "y"]}))
+    batch = frame_batch(pd.DataFrame({"a": ["x", "y"]}))
     assert "pandas_data_fingerprint" not in batch.batch_markers
     assert batch.data.dataframe["a"].tolist() == ["x", "y"]
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from kmu_dataguard import engine
 from kmu_dataguard.config import build_config
+from kmu_dataguard.engine import database
 from kmu_dataguard.sources.reading import read_check_table
 from kmu_dataguard.sources.sql import validation_engine_args
 from kmu_dataguard.sources.table import SqlTable
@@ -70,7 +71,7 @@ def expected_failures() -> dict[str, list[str]]:
 
 
 def run(db, tmp_path, monkeypatch, *, in_database: bool, chunk_rows: int = 100_000):
-    monkeypatch.setattr(engine, "_CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr(database, "_CHUNK_ROWS", chunk_rows)
     suite_file = write(tmp_path / "partners.json", json.dumps(SUITE))
     cfg = build_config(
         {
@@ -218,7 +219,7 @@ def test_duplicate_partners_in_database_read_their_columns(sql_database, tmp_pat
     # In the database the features are built chunk by chunk as rows arrive (one row a chunk
     # here: every partner in another chunk); in memory from the whole frame.
     for in_database, chunk_rows in ((True, 1), (True, 100_000), (False, 100_000)):
-        monkeypatch.setattr(engine, "_CHUNK_ROWS", chunk_rows)
+        monkeypatch.setattr(database, "_CHUNK_ROWS", chunk_rows)
         table = read_check_table(cfg, cfg.checks["partners"], in_database=in_database)
         try:
             (outcome,) = engine.validate_table(table, read_suite_file(suite_file), key="id")
@@ -346,3 +347,27 @@ def test_duplicate_partners_without_any_key_in_the_database(sql_database, tmp_pa
         found[in_database] = (outcome.success, sorted(outcome.failing_keys), outcome.meta)
     assert found[True] == found[False]
     assert found[True][:2] == (False, ["1", "3"])
+
+
+def test_in_database_results_carry_the_suite_name_not_the_table_name(sqlite_database, tmp_path):
+    """GX's results (kept for Data Docs, named in engine errors) are filed under the suite's
+    name, also for the expectations that ran as SQL on a table named differently."""
+    load_partners(sqlite_database)
+    suite_file = write(tmp_path / "rules.json", json.dumps({**SUITE, "name": "partner_rules"}))
+    cfg = build_config(
+        {
+            "sources": {"db": {"url": sqlite_database.url}},
+            "checks": {"partners": {"source": "db", "table": "partners", "suite": str(suite_file)}},
+        },
+        origin=tmp_path / "dataguard.yml",
+    )
+    table = read_check_table(cfg, cfg.checks["partners"], in_database=True)
+    assert isinstance(table, SqlTable) and table.table is not None
+    kept: list = []
+    try:
+        engine.validate_table(table, read_suite_file(suite_file), key="id", keep_validations=kept)
+    finally:
+        table.reader.dispose()
+    # one validation in the database, one in Python (IBAN, and regex on SQLite)
+    assert len(kept) == 2
+    assert [v.suite_name for v in kept] == ["partner_rules", "partner_rules"]
