@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kmu_dataguard.engine.gx_internals import build_docs_site
-from kmu_dataguard.errors import EngineError
+from kmu_dataguard.errors import EngineError, one_line
 
 __all__ = ["build_data_docs"]
 
@@ -29,7 +29,5 @@ def build_data_docs(validations: list[Any], folder: str | os.PathLike[str]) -> P
     except OSError:
         raise
     except Exception as exc:  # GX raises many unrelated types while rendering
-        raise EngineError(
-            f"Data Docs could not be built in {target}: {' '.join(str(exc).split())[:300]}"
-        ) from exc
+        raise EngineError(f"Data Docs could not be built in {target}: {one_line(exc)}") from exc
     return target / "index.html"

@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kmu_dataguard.errors import EngineError
+from kmu_dataguard.errors import EngineError, one_line
 
 if TYPE_CHECKING:
     from kmu_dataguard.sources.table import SqlTable
@@ -144,8 +144,7 @@ def run_suite(
             return validation.results
     except Exception as exc:
         raise EngineError(
-            f"suite {name!r} on {origin}: the validation engine failed: "
-            f"{' '.join(str(exc).split())[:300]}"
+            f"suite {name!r} on {origin}: the validation engine failed: {one_line(exc)}"
         ) from exc
 
 

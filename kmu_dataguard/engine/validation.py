@@ -8,7 +8,7 @@ from kmu_dataguard.engine.database import validate_in_database
 from kmu_dataguard.engine.frame import validate_frame
 from kmu_dataguard.engine.gx_internals import META_ID, gx_context, new_expectation, new_suite
 from kmu_dataguard.engine.outcomes import error_outcome, finish
-from kmu_dataguard.errors import SuiteError
+from kmu_dataguard.errors import SuiteError, one_line
 from kmu_dataguard.results import ExpectationOutcome
 from kmu_dataguard.sources.table import SqlTable
 from kmu_dataguard.suites import SuiteSpec
@@ -31,7 +31,7 @@ def build_suite(spec: SuiteSpec) -> Any:
         try:
             expectations.append(new_expectation(exp))
         except Exception as exc:  # GX raises several unrelated types here
-            detail = " ".join(str(exc).split())[:300]
+            detail = one_line(exc)
             raise SuiteError(
                 f"{spec.path}: expectations[{index}] ({exp.type}, id {exp.id!r}) "
                 f"cannot be loaded: {detail}"
