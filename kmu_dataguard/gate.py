@@ -10,7 +10,13 @@ from collections.abc import Iterable
 from kmu_dataguard.exit_codes import ExitCode
 from kmu_dataguard.results import CheckResult, ExpectationOutcome, Severity, Verdict
 
-__all__ = ["check_verdict", "exit_code_for", "expectation_verdict", "gate_verdict"]
+__all__ = [
+    "check_verdict",
+    "exit_code_for",
+    "expectation_verdict",
+    "gate_verdict",
+    "judge_check",
+]
 
 # Worst first: the first verdict found in this order wins a roll-up.
 _SEVERITY_ORDER = (Verdict.ERROR, Verdict.BLOCKED, Verdict.WARN, Verdict.PASS)
@@ -37,6 +43,14 @@ def check_verdict(check: CheckResult, fail_on: Severity) -> Verdict:
     if check.errors or not check.expectations:
         return Verdict.ERROR
     return _worst(expectation_verdict(e, fail_on) for e in check.expectations)
+
+
+def judge_check(check: CheckResult, fail_on: Severity) -> None:
+    """Set the verdict of every outcome and of the check under ``fail_on``, once, so that
+    every output shows what the gate did with each (a warning blocks under ``warning``)."""
+    for outcome in check.expectations:
+        outcome.verdict = expectation_verdict(outcome, fail_on)
+    check.verdict = check_verdict(check, fail_on)
 
 
 def gate_verdict(checks: list[CheckResult], run_errors: int, fail_on: Severity) -> Verdict:

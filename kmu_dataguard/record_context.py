@@ -29,9 +29,8 @@ def failing_keys(check: CheckResult) -> set[str]:
         if outcome.success or outcome.error is not None:
             continue
         keys.update(k for k in outcome.failing_keys if k is not None)
-        for group in outcome.meta.get("groups") or []:
-            if isinstance(group, dict):
-                keys.update(str(k) for k in group.get("keys") or [] if k is not None)
+        for group in outcome.groups:
+            keys.update(k for k in group.keys if k is not None)
     return keys
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "CheckResult",
     "ExpectationOutcome",
     "GateResult",
+    "Group",
     "RecordContext",
     "RunError",
     "Severity",
@@ -40,6 +41,22 @@ class Verdict(StrEnum):
     WARN = "warn"
     BLOCKED = "blocked"
     ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Group:
+    """Records that fail together: a duplicate cluster, a record and the record it references.
+
+    ``score`` is the similarity that joined them (None when not scored); ``reason`` says why, in
+    English (:func:`kmu_dataguard.consistency.reasons.localize` for the steward outputs).
+    """
+
+    keys: tuple[str | None, ...]
+    score: float | None = None
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"keys": list(self.keys), "score": self.score, "reason": self.reason}
 
 
 @dataclass
@@ -66,6 +83,9 @@ class ExpectationOutcome:
     observed_value: Any = None
     kwargs: dict[str, Any] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    groups: list[Group] = field(default_factory=list)
+    #: what the gate does with it under the run's ``fail_on``; set once by the runner
+    verdict: Verdict | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +94,8 @@ class ExpectationOutcome:
             "column": self.column,
             "severity": str(self.severity),
             "success": self.success,
+            # pass, warn (reported), blocked (stops the workflow) or error, under fail_on
+            "verdict": None if self.verdict is None else str(self.verdict),
             "unexpected_count": self.unexpected_count,
             "unexpected_percent": round(self.unexpected_percent, 4),
             "failing_keys": list(self.failing_keys),
@@ -81,7 +103,7 @@ class ExpectationOutcome:
             "error": self.error,
             "observed_value": self.observed_value,
             # records that fail together (duplicate partners, reference pairs)
-            "groups": list(self.meta.get("groups") or []),
+            "groups": [g.to_dict() for g in self.groups],
             # what dataguard.yml changed for this check (checks.<name>.overrides), else null
             "overridden": self.meta.get("overridden"),
         }

@@ -29,7 +29,7 @@ from kmu_dataguard.config import (
     safe_name,
 )
 from kmu_dataguard.errors import ConfigError, DataguardError, RunStopped, SourceError, one_line
-from kmu_dataguard.gate import check_verdict, exit_code_for, gate_verdict
+from kmu_dataguard.gate import exit_code_for, gate_verdict, judge_check
 from kmu_dataguard.preconditions import Preconditions, blocks_validation, source_outcomes
 from kmu_dataguard.report.i18n import resolve_lang
 from kmu_dataguard.results import CheckResult, GateResult, RunError, Severity
@@ -296,7 +296,7 @@ def _run_check(
         # No traceback in the log: driver and engine messages may carry connection strings.
         detail = redact(one_line(exc), secrets)
         result.errors.append(f"unexpected error ({type(exc).__name__}): {detail}")
-    result.verdict = check_verdict(result, fail_on)
+    judge_check(result, fail_on)
     return result
 
 
@@ -341,7 +341,7 @@ def _run_reference(
             log.debug("unexpected error in reference %s", name, exc_info=True)
             detail = redact(one_line(exc), secrets)
             result.errors.append(f"unexpected error ({type(exc).__name__}): {detail}")
-    result.verdict = check_verdict(result, fail_on)
+    judge_check(result, fail_on)
     return result
 
 

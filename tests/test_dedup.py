@@ -586,7 +586,7 @@ def test_suppliers_suite_blocks_on_duplicates_via_the_engine() -> None:
     ]
     assert dup.unexpected_count == 4 and dup.unexpected_percent == pytest.approx(100.0)
     assert dup.observed_value == 2
-    assert dup.meta["groups"] == [
+    assert [g.to_dict() for g in dup.groups] == [
         {"keys": ["L1", "L2"], "score": 1.0,
          "reason": "similar name (1.00) at same address hauptstr 12, 01067"},
         {"keys": ["L3", "L4"], "score": 1.0, "reason": "same IBAN"},
@@ -608,7 +608,7 @@ def test_clean_suppliers_pass_and_groups_use_row_numbers_without_key() -> None:
     dup = next(o for o in outcomes if o.id == "customers.no_duplicate_partners")
     assert str(dup.severity) == "warning"
     assert dup.failing_keys == ["1", "2", "3", "4"]
-    assert [g["keys"] for g in dup.meta["groups"]] == [["1", "2"], ["3", "4"]]
+    assert [list(g.keys) for g in dup.groups] == [["1", "2"], ["3", "4"]]
 
 
 def test_contacts_suite_finds_the_same_person_twice() -> None:
@@ -629,7 +629,7 @@ def test_contacts_suite_finds_the_same_person_twice() -> None:
     outcomes = validate_table(Table(frame, "crm.csv"), spec, key="contact_id")
     dup = next(o for o in outcomes if o.id == "contacts.no_duplicates")
     assert dup.failing_keys == ["C1", "C2"]
-    assert dup.meta["groups"][0]["reason"].endswith("at same company muster")
+    assert dup.groups[0].reason.endswith("at same company muster")
 
 
 def test_a_key_column_the_table_lacks_is_an_error_not_a_pass(tmp_path: Path) -> None:
@@ -657,7 +657,7 @@ def test_hundreds_of_rows_run_through_the_engine_with_positions_intact() -> None
     outcomes = validate_table(Table(frame, "eval.csv"), spec, key="supplier_id")
     dup = next(o for o in outcomes if o.id == "suppliers.no_duplicate_partners")
     direct = find_duplicates(frame, key="supplier_id", identifiers=("vat_id", "iban", "email"))
-    assert [g["keys"] for g in dup.meta["groups"]] == [c.keys for c in direct]
+    assert [list(g.keys) for g in dup.groups] == [c.keys for c in direct]
 
 
 def test_threshold_zero_is_kept_not_replaced_by_the_default():

@@ -230,7 +230,7 @@ def test_duplicate_partners_in_database_read_their_columns(sql_database, tmp_pat
         found[in_database, chunk_rows] = (
             sorted(outcome.failing_keys),
             sorted(outcome.failing_values),
-            outcome.meta.get("groups"),
+            [g.to_dict() for g in outcome.groups],
         )
     assert found[True, 1] == found[True, 100_000] == found[False, 100_000]
     keys, names, groups = found[True, 1]

@@ -132,11 +132,11 @@ def test_agreement_failures_name_both_sides(pg_database, tmp_path):
     # 502's "olly UG" is customer 11's "olly UG (haftungsbeschränkt)": the same company.
     assert company.failing_keys == ["504"]
     assert company.failing_values == ["Alpenmühle Innsbruck AG | Alpenmühle Tirol GmbH"]
-    (group,) = company.meta["groups"]
-    assert group["keys"] == ["504", "13"]
-    assert group["score"] < 0.85
-    assert "company 'Alpenmühle Innsbruck AG' vs name 'Alpenmühle Tirol GmbH'" in group["reason"]
-    assert "legal form ag vs gmbh" in group["reason"]
+    (group,) = company.groups
+    assert group.keys == ("504", "13")
+    assert group.score is not None and group.score < 0.85
+    assert "company 'Alpenmühle Innsbruck AG' vs name 'Alpenmühle Tirol GmbH'" in group.reason
+    assert "legal form ag vs gmbh" in group.reason
     assert company.type == "expect_column_pair_values_to_agree_across_sources"
     assert company.column == "company,customers.name"
     # Customer 13's country is AT like the contact's; e-mail domains are not compared where the
@@ -150,7 +150,7 @@ def test_agreement_failures_name_both_sides(pg_database, tmp_path):
     found = outcomes(run_gate("crm_sync", cfg), "contacts_have_customer")
     email = found["agree_email"]
     assert email.failing_keys == ["502"] and email.severity == "warning"
-    assert email.meta["groups"][0]["reason"] == "e-mail domain 'olly.de' vs 'olly.example'"
+    assert email.groups[0].reason == "e-mail domain 'olly.de' vs 'olly.example'"
 
 
 def test_missing_referenced_source_is_an_error_not_a_pass(pg_database, tmp_path, dataguard):
@@ -296,7 +296,7 @@ def test_join_in_each_database_agrees_with_the_streamed_route(sql_database, tmp_
         in_db = run_gate("sync", same)
     assert any("LEFT JOIN" in s for s in statements)
     assert _summary(in_db) == EXPECTED
-    groups = outcomes(in_db, "contacts_have_customer")["agree_vat_id"].meta["groups"]
+    groups = [g.to_dict() for g in outcomes(in_db, "contacts_have_customer")["agree_vat_id"].groups]
     # VAT IDs are personal data for sole traders: the reason does not repeat them.
     assert groups == [{"keys": ["C5", "10"], "score": None, "reason": "vat_id differs from vat_id"}]
 

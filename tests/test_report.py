@@ -183,6 +183,7 @@ def test_groups_are_rendered_generically(tmp_path):
         CheckResult,
         ExpectationOutcome,
         GateResult,
+        Group,
         Severity,
         Verdict,
     )
@@ -197,13 +198,11 @@ def test_groups_are_rendered_generically(tmp_path):
         unexpected_percent=5.0,
         failing_keys=["K1", "K2", "K9"],
         failing_values=["Müller GmbH", "Mueller GmbH", "<b>x</b>"],
-        meta={
-            "protects": {"de": "Keine Dubletten.", "en": "No duplicates."},
-            "groups": [
-                {"keys": ["K1", "K2"], "score": 0.93, "reason": "same IBAN, similar name"},
-                {"keys": ["K9", "K10"], "score": 1, "reason": "<i>same</i> VAT ID"},
-            ],
-        },
+        meta={"protects": {"de": "Keine Dubletten.", "en": "No duplicates."}},
+        groups=[
+            Group(("K1", "K2"), 0.93, "same IBAN, similar name"),
+            Group(("K9", "K10"), 1, "<i>same</i> VAT ID"),
+        ],
     )
     check = CheckResult("customers", "erp", "customers", "customer_id", 60, [outcome])
     check.verdict = Verdict.WARN

@@ -42,7 +42,7 @@ from kmu_dataguard.consistency.normalize import (
 from kmu_dataguard.consistency.reasons import reason_text
 from kmu_dataguard.entities import column_label
 from kmu_dataguard.errors import SourceError
-from kmu_dataguard.results import CheckResult, ExpectationOutcome, Severity
+from kmu_dataguard.results import CheckResult, ExpectationOutcome, Group, Severity
 
 __all__ = [
     "AGREE_TYPE",
@@ -473,17 +473,15 @@ def _outcomes(
                     "compare": rule.compare,
                     **({"threshold": rule.threshold} if rule.compare == "similar" else {}),
                 },
-                meta={
-                    "protects": described or _agree_text(rule, target.check),
-                    "groups": [
-                        {
-                            "keys": [f.child_key, f.parent_key],
-                            "score": None if f.score is None else round(f.score, 4),
-                            "reason": f.reason,
-                        }
-                        for f in _cap(failures, max_keys)
-                    ],
-                },
+                meta={"protects": described or _agree_text(rule, target.check)},
+                groups=[
+                    Group(
+                        (f.child_key, f.parent_key),
+                        None if f.score is None else round(f.score, 4),
+                        f.reason,
+                    )
+                    for f in _cap(failures, max_keys)
+                ],
             )
         )
     return outcomes

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from kmu_dataguard.results import ExpectationOutcome
+from kmu_dataguard.results import ExpectationOutcome, Group
 from kmu_dataguard.suites import ExpectationSpec
 
 __all__ = [
@@ -101,7 +101,8 @@ def finish(exp: ExpectationSpec, tally: Tally, max_keys: int | None) -> Expectat
         failing_keys_truncated=truncated,
         failing_values=list(values[: len(keys)]),
         kwargs=exp.kwargs,
-        meta={**exp.meta, "groups": tally.groups} if tally.groups else exp.meta,
+        meta=exp.meta,
+        groups=[Group(tuple(g["keys"]), g["score"], g["reason"]) for g in tally.groups],
         observed_value=tally.observed,
     )
 

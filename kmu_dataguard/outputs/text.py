@@ -81,7 +81,7 @@ def _line(outcome: ExpectationOutcome, check: CheckResult, result: GateResult, t
 
     what = problem_text(outcome, t, check.source_headers)
     ident = f"[{outcome.id}]"
-    verdict = expectation_verdict(outcome, result.fail_on)
+    verdict = outcome.verdict or expectation_verdict(outcome, result.fail_on)
     label = f"    {t(f'text.label.{verdict}'):<{_WIDTH}}"
     if outcome.error:
         return f"{label}{outcome.id}: {outcome.error}"
@@ -103,12 +103,12 @@ def _line(outcome: ExpectationOutcome, check: CheckResult, result: GateResult, t
 
 def _group_lines(outcome: ExpectationOutcome, t: Texts) -> list[str]:
     """Records that fail together, e.g. one supplier entered twice: merge them."""
-    groups = outcome.meta.get("groups") or [] if not outcome.success else []
+    groups = [] if outcome.success else outcome.groups
     pad = " " * (4 + _WIDTH)
     lines = []
     for group in groups[:SHOWN_GROUPS]:
-        reason = localize(str(group.get("reason") or ""), t.lang)
-        keys = ", ".join(str(k) for k in group.get("keys", []))
+        reason = localize(group.reason, t.lang)
+        keys = ", ".join(t("text.no_key") if k is None else k for k in group.keys)
         lines.append(f"{pad}{t('text.together')}: {keys}{f' ({reason})' if reason else ''}")
     if len(groups) > SHOWN_GROUPS:
         lines.append(f"{pad}{t('text.more_groups', n=len(groups) - SHOWN_GROUPS)}")

@@ -222,21 +222,15 @@ def _sheet_title(name: str) -> str:
 
 
 def _groups(outcome: ExpectationOutcome) -> list[dict[str, Any]]:
-    """``meta["groups"]`` in a safe shape (another component fills it; be lenient)."""
-    raw = outcome.meta.get("groups")
-    if not isinstance(raw, list):
-        return []
-    groups = []
-    for item in raw:
-        if isinstance(item, dict) and isinstance(item.get("keys"), list):
-            groups.append(
-                {
-                    "keys": ["" if k is None else str(k) for k in item["keys"]],
-                    "score": item.get("score"),
-                    "reason": "" if item.get("reason") is None else str(item["reason"]),
-                }
-            )
-    return groups
+    """The outcome's groups with their keys as text (an empty key shows as "")."""
+    return [
+        {
+            "keys": ["" if k is None else str(k) for k in g.keys],
+            "score": g.score,
+            "reason": g.reason,
+        }
+        for g in outcome.groups
+    ]
 
 
 def _natural(key: str) -> tuple[int, int, str]:

@@ -219,7 +219,7 @@ def _write_exports(result: GateResult, folder: Path, lang: Lang) -> dict[str, tu
     links: dict[str, tuple[str, str]] = {}
     used: set[str] = set()
     for check in result.checks:
-        if not any(e.failing_keys or e.meta.get("groups") for e in _failing(check)):
+        if not any(e.failing_keys or e.groups for e in _failing(check)):
             continue
         stem = export_stem(check.name)
         while stem.lower() in used:
