@@ -41,7 +41,7 @@ class Tally:
     error: str | None = None
     observed: Any = None
     parts: int = 0
-    groups: list[dict[str, Any]] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
         self.count += other.count
@@ -102,20 +102,20 @@ def finish(exp: ExpectationSpec, tally: Tally, max_keys: int | None) -> Expectat
         failing_values=list(values[: len(keys)]),
         kwargs=exp.kwargs,
         meta=exp.meta,
-        groups=[Group(tuple(g["keys"]), g["score"], g["reason"]) for g in tally.groups],
+        groups=list(tally.groups),
         observed_value=tally.observed,
     )
 
 
-def groups(details: dict[str, Any], keys: Any) -> list[dict[str, Any]]:
+def groups(details: dict[str, Any], keys: Any) -> list[Group]:
     """Records failing together (duplicate partners), keyed like failing_keys."""
     clusters = (details.get("details") or {}).get("clusters") or []
     return [
-        {
-            "keys": keys_at(keys, list(c.get("rows") or [])),
-            "score": plain(c.get("score")),
-            "reason": str(c.get("reason") or ""),
-        }
+        Group(
+            tuple(keys_at(keys, list(c.get("rows") or []))),
+            plain(c.get("score")),
+            str(c.get("reason") or ""),
+        )
         for c in clusters
     ]
 
