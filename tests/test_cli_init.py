@@ -322,3 +322,29 @@ def test_sheet_of_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         e["id"]: e["failing_keys"] for e in doc["checks"][0]["expectations"] if not e["success"]
     }
     assert failing.get("suppliers.iban_valid") == ["70002"], failing
+
+
+def test_a_woocommerce_export_never_seen_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """WooCommerce's customer export (documented columns: customer_id, first_name, last_name,
+    email, billing_*): dates are no phone numbers, billing_address_1 is the street, and the
+    name of a private customer is computed from first and last name."""
+    export = tmp_path / "woo.csv"
+    export.write_text(
+        "customer_id,first_name,last_name,email,billing_company,billing_address_1,"
+        "billing_postcode,billing_city,billing_country,billing_phone,date_created\n"
+        "11,Anna,Schmidt,anna@example.de,,Lindenweg 7,80331,München,DE,+49 89 1234567,2024-01-02\n"
+        "12,Jens,Meier,j@meier.de,Meier GmbH,Hauptstr. 3,01067,Dresden,DE,0351 123456,2024-02-03\n"
+        "13,Eva,Wolf,eva@wolf.at,,Ring 4,1010,Wien,AT,+43 1 234567,2024-03-04\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(["init", str(export), "--format", "json"], capsys)
+    assert code == 0
+    mapped = {c["source"]: c["canonical"] for c in json.loads(out)["columns"]}
+    assert mapped["billing_address_1"] == "street" and mapped["date_created"] is None
+    assert mapped["billing_phone"] == "phone" and mapped["billing_company"] == "name"
+    _, out, _ = run(["init", str(export), "--lang", "de"], capsys)
+    date_line = next(line for line in out.splitlines() if line.startswith("date_created"))
+    assert "Telefon" not in date_line
+    assert "billing_company, sonst first_name + last_name" in out

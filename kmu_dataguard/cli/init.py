@@ -148,6 +148,10 @@ _T: dict[str, dict[str, str]] = {
         "en": "Unsure whether this is {entity}: if it is not, run again with "
         "--entity customers|suppliers|articles|contacts",
     },
+    "computed": {
+        "de": "Name (für Privatkunden berechnet): {first}, sonst {joined}",
+        "en": "Name (computed for private customers): {first}, else {joined}",
+    },
     "missing": {
         "de": "Nicht gefunden (bleibt leer): {columns}",
         "en": "Not found (stays empty): {columns}",
@@ -207,7 +211,7 @@ def _text(
 ) -> str:
     from kmu_dataguard.entities import column_label
     from kmu_dataguard.onboarding.mapping import Proposal
-    from kmu_dataguard.onboarding.writing import profile_name
+    from kmu_dataguard.onboarding.writing import person_name, profile_name
     from kmu_dataguard.report.i18n import format_number
 
     assert isinstance(proposal, Proposal)
@@ -238,6 +242,11 @@ def _text(
     lines.append("")
     if proposal.confidence < 0.5:
         lines.append(_T["unsure"][lang].format(entity=proposal.entity))
+    computed = person_name(proposal, proposal.mapping()) if proposal.sql is None else None
+    if computed:
+        first = ", ".join(computed.get("first_of") or [])  # type: ignore[arg-type]
+        joined = " + ".join(computed["else_join"])  # type: ignore[arg-type]
+        lines.append(_T["computed"][lang].format(first=first or "-", joined=joined))
     if proposal.missing:
         missing = ", ".join(column_label(c, lang) for c in proposal.missing)
         lines.append(_T["missing"][lang].format(columns=missing))

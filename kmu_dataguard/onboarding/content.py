@@ -35,6 +35,7 @@ STRONG_SHARE = 0.8
 WEAK_SHARE = 0.9
 
 _PHONE_SHAPE = re.compile(r"^\+?[\d\s()/.\-]{6,25}$")
+_DATE_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 _POSTAL_SHAPE = re.compile(r"^(?:[A-Z]{1,2}-)?\d{4,5}$")
 _UPPER_CODE = re.compile(r"^[A-Z0-9]+$")
 
@@ -80,7 +81,9 @@ def _phone(v: pd.Series) -> pd.Series:
     from kmu_dataguard.validators.contact import valid_phone_number
 
     shaped = v.str.fullmatch(_PHONE_SHAPE).fillna(False).astype(bool)
-    return shaped & valid_phone_number(v)
+    # 2024-01-02 and 02.01.2024 have a phone's shape (and can even pass as one): dates are not.
+    dated = v.str.fullmatch(_DATE_SHAPE).fillna(False).astype(bool)
+    return shaped & ~dated & valid_phone_number(v)
 
 
 def _postal(v: pd.Series) -> pd.Series:

@@ -199,6 +199,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Rechnungsadresse Straße",
         "Street",
         "billing_street",
+        "billing_address",  # WooCommerce: billing_address_1 (the trailing number is ignored)
     ),
     "postal_code": (
         "PLZ",

@@ -178,7 +178,7 @@ def _fit_entity(matches: list[ColumnMatch], entity: str) -> None:
         if m.canonical is not None and best[m.canonical] is not m:
             m.canonical, m.confidence, m.evidence = None, 0.0, "none"
         if m.canonical is None:
-            m.split = ()
+            m.split, m.why = (), ""
         elif m.split and "city" in best:  # the city has a column of its own
             m.split = ("postal_code",)
 

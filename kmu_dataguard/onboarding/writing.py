@@ -15,7 +15,7 @@ from kmu_dataguard.errors import ConfigError
 from kmu_dataguard.onboarding.mapping import Proposal
 from kmu_dataguard.outputs.files import atomic_write_text
 
-__all__ = ["profile_name", "write_setup"]
+__all__ = ["person_name", "profile_name", "write_setup"]
 
 _NUMERIC = ("net_price", "vat_rate", "payment_terms_days")
 
@@ -48,7 +48,7 @@ def _profile(proposal: Proposal, name: str) -> dict[str, object]:
         if numeric:
             entity["numeric"] = numeric
         if kind == "file":
-            computed = _person_name(proposal, mapping)
+            computed = person_name(proposal, mapping)
             if computed:
                 entity["columns"].pop("name", None)  # type: ignore[union-attr]
                 entity["computed"] = {"name": computed}
@@ -72,7 +72,7 @@ def _split_rule(header: str, targets: tuple[str, ...]) -> dict[str, object]:
     return {"from": header, "pattern": pattern}
 
 
-def _person_name(proposal: Proposal, mapping: dict[str, str]) -> dict[str, object] | None:
+def person_name(proposal: Proposal, mapping: dict[str, str]) -> dict[str, object] | None:
     """A partner export with first and last name columns: a private customer has no company
     name, so ``name`` is the company's, else "first last" (a computed column)."""
     from kmu_dataguard.onboarding.headers import match_header
