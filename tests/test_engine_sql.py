@@ -346,3 +346,53 @@ def test_duplicate_partners_without_any_key_in_the_database(sql_database, tmp_pa
         found[in_database] = (outcome.success, sorted(outcome.failing_keys), outcome.meta)
     assert found[True] == found[False]
     assert found[True][:2] == (False, ["1", "3"])
+
+
+def test_search_path_in_the_url_holds_for_in_database_validation(pg_database, tmp_path):
+    """``?options=-csearch_path=erp`` names the schema of an unqualified table: the validation
+    engine's own session must use it too, not read a same-named table in ``public``."""
+    with pg_database.admin_engine.begin() as conn:
+        conn.exec_driver_sql("CREATE SCHEMA erp")
+        conn.exec_driver_sql("GRANT USAGE ON SCHEMA erp TO dg_reader")
+        for schema, rows in (
+            ("erp", "('K1', 'Müller'), ('K2', NULL)"),
+            ("public", "('X1', 'Decoy')"),
+        ):
+            conn.exec_driver_sql(
+                f"CREATE TABLE {schema}.partners (id VARCHAR(10), name VARCHAR(40))"
+            )
+            conn.exec_driver_sql(f"INSERT INTO {schema}.partners VALUES {rows}")
+            conn.exec_driver_sql(f"GRANT SELECT ON {schema}.partners TO dg_reader")
+    suite = {
+        "name": "partners",
+        "expectations": [
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "name"}},
+        ],
+    }
+    suite_file = write(tmp_path / "partners.json", json.dumps(suite))
+    url = pg_database.url + ("&" if "?" in pg_database.url else "?")
+    cfg = build_config(
+        {
+            "sources": {"db": {"url": url + "options=-csearch_path%3Derp"}},
+            "checks": {
+                "partners": {"source": "db", "table": "partners", "suite": str(suite_file),
+                             "key": "id"}
+            },
+        },
+        origin=tmp_path / "dataguard.yml",
+    )  # fmt: skip
+    table = read_check_table(cfg, cfg.checks["partners"])
+    assert isinstance(table, SqlTable) and table.table == (None, "partners")
+    try:
+        # GX's own session, as validate_table opens it, sees the same schema as the reader.
+        url, kwargs = table.engine_url, table.engine_kwargs
+        validation = sa.create_engine(url, **kwargs)
+        try:
+            with validation.connect() as conn:
+                assert conn.exec_driver_sql("SHOW search_path").scalar() == "erp"
+        finally:
+            validation.dispose()
+        (outcome,) = engine.validate_table(table, read_suite_file(suite_file), key="id")
+    finally:
+        table.reader.dispose()
+    assert (outcome.error, outcome.success, outcome.failing_keys) == (None, False, ["K2"])

@@ -158,9 +158,7 @@ def open_engine(
     connect_args: dict[str, Any] = {}
     execution_options: dict[str, Any] = {}
     if backend == "postgresql" and driver in ("psycopg2", "psycopg"):
-        options = " ".join(
-            filter(None, [str(parsed.query.get("options", "")), _pg_options(statement_timeout_s)])
-        )
+        options = _pg_options(statement_timeout_s, _url_options(parsed))
         connect_args.update(connect_timeout=connect_timeout_s, options=options)
         parsed = parsed.difference_update_query(["options"])
         # Every transaction starts as BEGIN READ ONLY: a query that turns the session default
@@ -199,12 +197,21 @@ def _millis(seconds: float) -> int:
     return max(1, round(seconds * 1000))
 
 
-def _pg_options(statement_timeout_s: float | None) -> str:
-    """PostgreSQL startup options: they hold for the whole session, whatever a rollback does."""
+def _pg_options(statement_timeout_s: float | None, url_options: str = "") -> str:
+    """PostgreSQL startup options: they hold for the whole session, whatever a rollback does.
+
+    The URL's own ``options`` (e.g. ``-c search_path=erp``) come first: a later ``-c`` wins, so
+    a URL cannot switch read-only off.
+    """
     options = "-c default_transaction_read_only=on"
     if statement_timeout_s is not None:
         options += f" -c statement_timeout={_millis(statement_timeout_s)}"
-    return options
+    return f"{url_options} {options}" if url_options else options
+
+
+def _url_options(url: URL) -> str:
+    """The libpq ``options`` a PostgreSQL URL gives (its ``?options=`` query)."""
+    return str(url.query.get("options", ""))
 
 
 def _mysql_timeout_sql(statement_timeout_s: float, *, mariadb: bool) -> str:
@@ -701,9 +708,9 @@ def validation_engine_args(
         if backend == "sqlite":
             connect_args["timeout"] = connect_timeout_s  # mode=ro is in the URL
         elif backend == "postgresql" and driver in ("psycopg2", "psycopg"):
-            connect_args.update(
-                connect_timeout=connect_timeout_s, options=_pg_options(statement_timeout_s)
-            )
+            # open_engine moved the URL's options (search_path...) out of engine.url.
+            options = _pg_options(statement_timeout_s, _url_options(make_url(url)))
+            connect_args.update(connect_timeout=connect_timeout_s, options=options)
             kwargs["execution_options"] = {"postgresql_readonly": True}  # BEGIN READ ONLY
         elif backend in ("mysql", "mariadb") and driver in ("pymysql", "mysqldb"):
             init = "SET SESSION TRANSACTION READ ONLY"
