@@ -505,3 +505,15 @@ def test_text_column_of_distinct_values_stays_as_fetched() -> None:
     assert values.tolist() == [f"K{i:04d}" for i in range(10)] + [f"K{i:04d}" for i in range(5)]
     assert values[10] is not values[0]
     assert TextColumn().array().tolist() == []
+
+
+def test_the_sql_package_exports_exactly_its_public_names():
+    """``__all__`` is the public face: every public name re-exported, every module's own
+    ``__all__`` included, nothing else (submodules aside)."""
+    import types
+
+    public = {n for n, v in vars(sql).items() if not n.startswith("_")}
+    modules = {n for n in public if isinstance(getattr(sql, n), types.ModuleType)}
+    assert sorted(sql.__all__) == sorted(public - modules)
+    for name in modules:
+        assert set(getattr(sql, name).__dict__.get("__all__", ())) <= set(sql.__all__), name
