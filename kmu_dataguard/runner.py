@@ -252,23 +252,23 @@ def _run_check(
     try:
         # Overrides were checked against the suite when the configuration was loaded.
         spec = apply_overrides(catalog.load(check.suite_name), check.override_data())
-        table = read_check_table(cfg, check, rename=rename)
-        result.source = f"{origin}: {table.origin}"
-        result.rows = table.rows
-        mismatch = mismatch_message(
-            spec,
-            list(table.columns),
-            table.origin,
-            is_file=isinstance(table, Table),
-            can_map=ad_hoc,
-        )
-        key = result.key = check.key or table.key
-        if mismatch is None and key is not None and key not in table.columns:
-            raise SourceError(
-                f"check {name!r}: key column {key!r} not in {table.origin} "
-                f"(columns present: {', '.join(table.columns) or 'none'})"
+        # Closed however this ends: a database table holds our reader engine.
+        with read_check_table(cfg, check, rename=rename) as table:
+            result.source = f"{origin}: {table.origin}"
+            result.rows = table.rows
+            mismatch = mismatch_message(
+                spec,
+                list(table.columns),
+                table.origin,
+                is_file=isinstance(table, Table),
+                can_map=ad_hoc,
             )
-        try:
+            key = result.key = check.key or table.key
+            if mismatch is None and key is not None and key not in table.columns:
+                raise SourceError(
+                    f"check {name!r}: key column {key!r} not in {table.origin} "
+                    f"(columns present: {', '.join(table.columns) or 'none'})"
+                )
             result.expectations = _judge_source(cfg, name, check, table)
             if not blocks_validation(result.expectations):
                 if mismatch is not None:  # one error, not one per expectation
@@ -281,10 +281,6 @@ def _run_check(
                 )
             result.source_headers = table.source_headers
             _add_context(result, table, key, secrets)
-        finally:
-            reader = getattr(table, "reader", None)
-            if reader is not None:
-                reader.dispose()
         for outcome in result.expectations:
             if outcome.error is not None:
                 outcome.error = redact(outcome.error, secrets)

@@ -93,7 +93,7 @@ def run(db, tmp_path, monkeypatch, *, in_database: bool, chunk_rows: int = 100_0
         outcomes = engine.validate_table(table, read_suite_file(suite_file), key="id")
     finally:
         if isinstance(table, SqlTable):
-            table.reader.dispose()
+            table.close()
     return {o.id: o for o in outcomes}
 
 
@@ -159,7 +159,7 @@ def test_builtin_suites_agree_in_database_and_in_memory(world, check):
             results.append(engine.validate_table(table, spec, key=key))
         finally:
             if isinstance(table, SqlTable):
-                table.reader.dispose()
+                table.close()
     in_db, in_memory = ({o.id: o for o in r} for r in results)
     for ident, outcome in in_memory.items():
         other = in_db[ident]
@@ -225,7 +225,7 @@ def test_duplicate_partners_in_database_read_their_columns(sql_database, tmp_pat
             (outcome,) = engine.validate_table(table, read_suite_file(suite_file), key="id")
         finally:
             if isinstance(table, SqlTable):
-                table.reader.dispose()
+                table.close()
         assert outcome.error is None
         found[in_database, chunk_rows] = (
             sorted(outcome.failing_keys),
@@ -267,7 +267,7 @@ def _odd_table_outcomes(db, tmp_path, table_name: str, in_database: bool) -> dic
         outcomes = engine.validate_table(table, read_suite_file(suite_file), key="CardCode")
     finally:
         if isinstance(table, SqlTable):
-            table.reader.dispose()
+            table.close()
     return {o.id: (o.error, o.success, sorted(o.failing_keys)) for o in outcomes}
 
 
@@ -342,7 +342,7 @@ def test_duplicate_partners_without_any_key_in_the_database(sql_database, tmp_pa
             (outcome,) = engine.validate_table(table, read_suite_file(suite_file), key=None)
         finally:
             if isinstance(table, SqlTable):
-                table.reader.dispose()
+                table.close()
         assert outcome.error is None
         found[in_database] = (outcome.success, sorted(outcome.failing_keys), outcome.meta)
     assert found[True] == found[False]
@@ -367,7 +367,100 @@ def test_in_database_results_carry_the_suite_name_not_the_table_name(sqlite_data
     try:
         engine.validate_table(table, read_suite_file(suite_file), key="id", keep_validations=kept)
     finally:
-        table.reader.dispose()
+        table.close()
     # one validation in the database, one in Python (IBAN, and regex on SQLite)
     assert len(kept) == 2
     assert [v.suite_name for v in kept] == ["partner_rules", "partner_rules"]
+
+
+def test_search_path_in_the_url_holds_for_in_database_validation(pg_database, tmp_path):
+    """``?options=-csearch_path=erp`` names the schema of an unqualified table: the validation
+    engine's own session must use it too, not read a same-named table in ``public``."""
+    with pg_database.admin_engine.begin() as conn:
+        conn.exec_driver_sql("CREATE SCHEMA erp")
+        conn.exec_driver_sql("GRANT USAGE ON SCHEMA erp TO dg_reader")
+        for schema, rows in (
+            ("erp", "('K1', 'Müller'), ('K2', NULL)"),
+            ("public", "('X1', 'Decoy')"),
+        ):
+            conn.exec_driver_sql(
+                f"CREATE TABLE {schema}.partners (id VARCHAR(10), name VARCHAR(40))"
+            )
+            conn.exec_driver_sql(f"INSERT INTO {schema}.partners VALUES {rows}")
+            conn.exec_driver_sql(f"GRANT SELECT ON {schema}.partners TO dg_reader")
+    suite = {
+        "name": "partners",
+        "expectations": [
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "name"}},
+        ],
+    }
+    suite_file = write(tmp_path / "partners.json", json.dumps(suite))
+    url = pg_database.url + ("&" if "?" in pg_database.url else "?")
+    cfg = build_config(
+        {
+            "sources": {"db": {"url": url + "options=-csearch_path%3Derp"}},
+            "checks": {
+                "partners": {"source": "db", "table": "partners", "suite": str(suite_file),
+                             "key": "id"}
+            },
+        },
+        origin=tmp_path / "dataguard.yml",
+    )  # fmt: skip
+    table = read_check_table(cfg, cfg.checks["partners"])
+    assert isinstance(table, SqlTable) and table.table == (None, "partners")
+    try:
+        # GX's own session, as validate_table opens it, sees the same schema as the reader.
+        url, kwargs = table.engine_url, table.engine_kwargs
+        validation = sa.create_engine(url, **kwargs)
+        try:
+            with validation.connect() as conn:
+                assert conn.exec_driver_sql("SHOW search_path").scalar() == "erp"
+        finally:
+            validation.dispose()
+        (outcome,) = engine.validate_table(table, read_suite_file(suite_file), key="id")
+    finally:
+        table.close()
+    assert (outcome.error, outcome.success, outcome.failing_keys) == (None, False, ["K2"])
+
+
+def _partners_config(db, tmp_path, key: str):
+    suite_file = write(tmp_path / "partners.json", json.dumps(SUITE))
+    return build_config(
+        {
+            "sources": {"db": {"url": db.url}},
+            "checks": {
+                "partners": {"source": "db", "table": "partners", "suite": str(suite_file),
+                             "key": key}
+            },
+            "gates": {"nightly": {"checks": ["partners"]}},
+        },
+        origin=tmp_path / "dataguard.yml",
+    )  # fmt: skip
+
+
+def test_a_table_left_in_the_database_closes_its_reader(sqlite_database, tmp_path, monkeypatch):
+    load_partners(sqlite_database)
+    cfg = _partners_config(sqlite_database, tmp_path, "id")
+    disposed: list[bool] = []
+    with read_check_table(cfg, cfg.checks["partners"]) as table:
+        assert isinstance(table, SqlTable)
+        monkeypatch.setattr(table.reader, "dispose", lambda: disposed.append(True))
+    assert disposed == [True]
+    with read_check_table(cfg, cfg.checks["partners"], in_database=False) as in_memory:
+        assert in_memory.rows == ROWS  # a table in memory closes too (nothing to release)
+
+
+def test_a_gate_closes_the_reader_when_the_check_fails_early(
+    sqlite_database, tmp_path, monkeypatch
+):
+    """A key column the table lacks ends the check before validation: the reader engine must
+    still be disposed."""
+    from kmu_dataguard.runner import run_gate
+
+    load_partners(sqlite_database)
+    closed: list[str] = []
+    monkeypatch.setattr(SqlTable, "close", lambda self: closed.append(self.source_name))
+    result = run_gate("nightly", _partners_config(sqlite_database, tmp_path, "no_such_key"))
+    (check,) = result.checks
+    assert "key column 'no_such_key'" in check.errors[0]
+    assert closed == ["db"]

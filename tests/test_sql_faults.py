@@ -24,7 +24,8 @@ import sqlalchemy as sa
 import yaml
 
 from kmu_dataguard.errors import ConfigError
-from kmu_dataguard.sources import sql, sql_errors
+from kmu_dataguard.sources import sql
+from kmu_dataguard.sources.sql import errors as sql_errors
 from tests.conftest import write
 from tests.server_fixtures import _server_database, _start
 from tests.servers import MariaDBServer, PostgresServer, ServerDatabase

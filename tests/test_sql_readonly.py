@@ -16,7 +16,8 @@ import sqlalchemy as sa
 import yaml
 
 from kmu_dataguard.errors import ConfigError
-from kmu_dataguard.sources import sql, sql_guard
+from kmu_dataguard.sources import sql
+from kmu_dataguard.sources.sql import guard, introspect
 from tests.conftest import write
 from tests.servers import ServerDatabase
 
@@ -222,7 +223,7 @@ def test_postgresql_server_refuses_a_second_statement_without_the_lexer(pg_datab
     try:
         # Not a syntax error when it is one statement: then it ran, read-only, doing nothing.
         with pytest.raises((ConfigError, sa.exc.DBAPIError)), engine.connect() as conn:
-            sql._exec_query(conn, query)
+            introspect._exec_query(conn, query)
     finally:
         engine.dispose()
     assert fingerprint(pg_database) == before
@@ -263,7 +264,7 @@ def _pg_engines(url: str) -> list[sa.Engine]:
     ],
 )
 def test_lexer_knows_each_dialects_quoting(dialect, query):
-    assert sql_guard._validate_query(query, dialect)
+    assert guard._validate_query(query, dialect)
 
 
 @pytest.mark.parametrize(
@@ -280,7 +281,7 @@ def test_lexer_knows_each_dialects_quoting(dialect, query):
 )
 def test_lexer_sees_through_quoting_tricks(dialect, query):
     with pytest.raises(ConfigError):
-        sql_guard._validate_query(query, dialect)
+        guard._validate_query(query, dialect)
 
 
 @pytest.mark.parametrize("flag", ["client_flag=65536", "client_flag=65538", "client_flag=0x10000"])
@@ -300,7 +301,7 @@ def test_sqlite_runs_one_statement_and_stays_read_only(sqlite_database: ServerDa
     engine = sql.open_engine(sqlite_database.url)
     try:
         with pytest.raises(sa.exc.SQLAlchemyError), engine.connect() as conn:
-            sql._exec_query(conn, "SELECT 1; DELETE FROM customers")
+            introspect._exec_query(conn, "SELECT 1; DELETE FROM customers")
         with pytest.raises(sa.exc.SQLAlchemyError), engine.connect() as conn:
             conn.exec_driver_sql("DELETE FROM customers")
     finally:

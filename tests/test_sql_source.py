@@ -1,4 +1,4 @@
-"""kmu_dataguard.sources.sql against real SQLite files and real PostgreSQL/MariaDB servers."""
+"""The kmu_dataguard.sources.sql package against real SQLite files and PostgreSQL/MariaDB."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ import pytest
 import sqlalchemy as sa
 
 from kmu_dataguard.errors import ConfigError, SourceError
-from kmu_dataguard.sources import sql, sql_guard
+from kmu_dataguard.sources import sql
 from kmu_dataguard.sources.sql import (
     count_rows,
     describe,
+    guard,
     iter_chunks,
     list_tables,
     open_engine,
@@ -199,7 +200,7 @@ def test_test_connection_reports_a_read_only_session(
 )
 def test_only_single_select_queries_are_accepted(query: str) -> None:
     with pytest.raises(ConfigError):
-        sql_guard._validate_query(query)
+        guard._validate_query(query)
 
 
 def test_words_inside_literals_and_comments_do_not_count() -> None:
@@ -207,7 +208,7 @@ def test_words_inside_literals_and_comments_do_not_count() -> None:
         "-- delete nothing; just read\n"
         "SELECT 'a;b' AS x, \"update\" AS y /* DROP */ FROM t WHERE note <> 'insert into';\n"
     )
-    assert sql_guard._validate_query(query).endswith("'insert into'")
+    assert guard._validate_query(query).endswith("'insert into'")
 
 
 def test_query_with_percent_and_colon_literals(sql_database: ServerDatabase) -> None:
@@ -504,3 +505,15 @@ def test_text_column_of_distinct_values_stays_as_fetched() -> None:
     assert values.tolist() == [f"K{i:04d}" for i in range(10)] + [f"K{i:04d}" for i in range(5)]
     assert values[10] is not values[0]
     assert TextColumn().array().tolist() == []
+
+
+def test_the_sql_package_exports_exactly_its_public_names():
+    """``__all__`` is the public face: every public name re-exported, every module's own
+    ``__all__`` included, nothing else (submodules aside)."""
+    import types
+
+    public = {n for n, v in vars(sql).items() if not n.startswith("_")}
+    modules = {n for n in public if isinstance(getattr(sql, n), types.ModuleType)}
+    assert sorted(sql.__all__) == sorted(public - modules)
+    for name in modules:
+        assert set(getattr(sql, name).__dict__.get("__all__", ())) <= set(sql.__all__), name

@@ -272,9 +272,7 @@ def check_reference(config: Config, name: str, *, max_keys: int | None = None) -
         result.expectations = _outcomes(name, reference, rules, findings, max_keys)
     finally:
         for table in tables:
-            reader = getattr(table, "reader", None)
-            if reader is not None:
-                reader.dispose()
+            table.close()  # a database table disposes its reader engine
     return result
 
 

@@ -86,11 +86,10 @@ def _probe(config: Config, name: str) -> SourceProbe:
             continue
         result = CheckProbe(check_name, check.entity)
         try:
-            table = read_check_table(config, check)
-            result.rows = table.rows
-            result.columns = table.columns
-            result.not_provided = table.not_provided
-            _close(table)
+            with read_check_table(config, check) as table:
+                result.rows = table.rows
+                result.columns = table.columns
+                result.not_provided = table.not_provided
             if table.rows == 0 and not check.allow_empty:
                 # What the gate would say: no data is never a pass.
                 probe.ok = False
@@ -103,9 +102,3 @@ def _probe(config: Config, name: str) -> SourceProbe:
             result.error = redact(str(exc), config.secrets)
         probe.checks.append(result)
     return probe
-
-
-def _close(table: object) -> None:
-    reader = getattr(table, "reader", None)
-    if reader is not None:
-        reader.dispose()

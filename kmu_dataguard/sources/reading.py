@@ -160,24 +160,28 @@ def _locate_sql(
     if args is None:
         return None
     engine = open_engine(url, statement_timeout_s=timeout)
-    named: tuple[str | None, str] | None = None
-    if mapping is not None:
-        query, what = mapping.query or "", f"{mapping.entity} via profile"
-    elif check.table is not None:
-        query, *spelt = table_query(engine, check.table, source_name=label)
-        what, named = check.table, (spelt[0], spelt[1])
-    else:
-        query, what = check.query or "", "query"
-    columns = describe(engine, query=query, source_name=label)
-    missing: list[str] = []
-    if mapping is not None:
-        missing = [c for c in CANONICAL.get(mapping.entity, ()) if c not in columns]
-        if missing:
-            # Canonical columns the system lacks are selected as empty, as for files.
-            nulls = ", ".join(f"CAST(NULL AS CHAR(1)) AS {c}" for c in missing)
-            query = f"SELECT dg_src.*, {nulls} FROM ({query}) dg_src"
-            columns = [*columns, *missing]
-    rows = count_rows(engine, query=query, source_name=label)
+    try:
+        named: tuple[str | None, str] | None = None
+        if mapping is not None:
+            query, what = mapping.query or "", f"{mapping.entity} via profile"
+        elif check.table is not None:
+            query, *spelt = table_query(engine, check.table, source_name=label)
+            what, named = check.table, (spelt[0], spelt[1])
+        else:
+            query, what = check.query or "", "query"
+        columns = describe(engine, query=query, source_name=label)
+        missing: list[str] = []
+        if mapping is not None:
+            missing = [c for c in CANONICAL.get(mapping.entity, ()) if c not in columns]
+            if missing:
+                # Canonical columns the system lacks are selected as empty, as for files.
+                nulls = ", ".join(f"CAST(NULL AS CHAR(1)) AS {c}" for c in missing)
+                query = f"SELECT dg_src.*, {nulls} FROM ({query}) dg_src"
+                columns = [*columns, *missing]
+        rows = count_rows(engine, query=query, source_name=label)
+    except BaseException:
+        engine.dispose()  # the SqlTable that would own it is never made
+        raise
     return SqlTable(
         query=query,
         origin=f"{redact_url(url)} ({what})",

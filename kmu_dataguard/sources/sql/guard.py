@@ -13,8 +13,8 @@ The real guards are the server's, which parses the SQL itself:
   MariaDB/MySQL refuse them while CLIENT_MULTI_STATEMENTS is off, which
   :func:`_refuse_multi_statements` keeps a URL from switching on; pg8000 and sqlite3 run one
   statement per call anyway;
-* a read-only session (see :func:`kmu_dataguard.sources.sql.open_engine`), so that even a single
-  statement cannot write.
+* a read-only session (see :func:`~kmu_dataguard.sources.sql.engines.open_engine`), so that even
+  a single statement cannot write.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from sqlalchemy import exc
 from sqlalchemy.engine import URL
 
 from kmu_dataguard.errors import ConfigError
-from kmu_dataguard.sources.sql_errors import redact_url
+from kmu_dataguard.sources.sql.urls import redact_url
 
 # MySQL client capability CLIENT_MULTI_STATEMENTS: lets one message carry several statements.
 _CLIENT_MULTI_STATEMENTS = 1 << 16

@@ -7,11 +7,9 @@ wins), what it *tells the user* from a message table (:data:`_MESSAGES`). Every 
 redacted URL and never a password: credentials are blanked out of driver text as a second line
 of defence.
 
-This module does not import :mod:`kmu_dataguard.sources.sql` (which re-exports
-:func:`translate_errors`, :func:`redact_url` and :func:`list_tables`): the table listing that
-a "no such table" message offers is made here, and :mod:`~kmu_dataguard.sources.sql` records an
-engine's statement timeout in :data:`_STATEMENT_TIMEOUTS` for the message when the server
-cancels.
+:mod:`~kmu_dataguard.sources.sql.engines` records an engine's statement timeout in
+:data:`_STATEMENT_TIMEOUTS` for the message when the server cancels; the tables a "no such
+table" message offers are listed by :mod:`~kmu_dataguard.sources.sql.introspect`.
 """
 
 from __future__ import annotations
@@ -22,41 +20,18 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from sqlalchemy import exc
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Engine
 
-from kmu_dataguard._secrets import mask_url, url_secrets
 from kmu_dataguard.errors import SourceError
+from kmu_dataguard.sources.sql.urls import _safe_url, _scrub, redact_url
 
-__all__ = ["list_tables", "redact_url", "translate_errors"]
+__all__ = ["translate_errors"]
 
 _MAX_LISTED = 25  # names listed in one error line before "… and N more"
 
 # The statement_timeout an engine was opened with, for the message when the server cancels.
 _STATEMENT_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
-
-
-# --------------------------------------------------------------------------------------- URLs
-
-
-def redact_url(url: str | URL) -> str:
-    """Return ``url`` with its password (also one in the query) replaced by ``***``."""
-    return mask_url(url)
-
-
-def _secrets_of(url: URL | None) -> list[str]:
-    """The credentials of ``url`` in the spellings a driver message could contain."""
-    # Very short passwords are not blanked: "p" would mangle every message, and no driver
-    # message echoes a password anyway (this is a second line of defence).
-    return sorted((s for s in url_secrets(url) if len(s) >= 4), key=len, reverse=True)
-
-
-def _scrub(text: str, url: URL | None) -> str:
-    """One line of ``text`` with any password of ``url`` blanked out."""
-    for secret in _secrets_of(url):
-        text = text.replace(secret, "***")
-    return " ".join(text.split())
 
 
 # ----------------------------------------------------------------------------------- errors
@@ -229,15 +204,6 @@ def translate_errors(
         raise SourceError(f"{prefix}: {where}: {_scrub(_first_line(err), url)}") from err
 
 
-def _safe_url(target: URL | str) -> URL | None:
-    if isinstance(target, URL):
-        return target
-    try:
-        return make_url(target)
-    except Exception:
-        return None
-
-
 def _first_line(err: BaseException | None) -> str:
     args = getattr(err, "args", ())
     if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):
@@ -255,6 +221,9 @@ def _first_line(err: BaseException | None) -> str:
 def _tables_hint(target: Engine | URL | str) -> str:
     if not isinstance(target, Engine):
         return ""
+    # Imported here: introspect translates its own errors through this module.
+    from kmu_dataguard.sources.sql.introspect import list_tables
+
     try:
         names = list_tables(target)
     except Exception:  # the listing is a courtesy; the original error is what matters
@@ -266,13 +235,3 @@ def _listing(names: Sequence[str]) -> str:
     shown = ", ".join(names[:_MAX_LISTED])
     rest = len(names) - _MAX_LISTED
     return f"{shown} … and {rest} more" if rest > 0 else shown
-
-
-# Here rather than in sql.py (which re-exports it): a "no such table" line lists the tables,
-# and this module must not import sql.
-def list_tables(engine: Engine, schema: str | None = None) -> list[str]:
-    """Names of the tables and views in ``schema`` (the default schema when None), sorted."""
-    inspector = sa.inspect(engine)
-    names = set(inspector.get_table_names(schema=schema))
-    names.update(inspector.get_view_names(schema=schema))
-    return sorted(names, key=str.lower)
