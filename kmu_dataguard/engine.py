@@ -313,9 +313,10 @@ def _validate_in_database(
     key: str | None,
     keep: list[Any] | None,
 ) -> dict[str, _Tally]:
-    from kmu_dataguard.validators import PYTHON_ONLY
+    from kmu_dataguard.validators.catalog import python_only_types
 
-    native = {i: e for i, e in expectations.items() if e.expectation_type not in PYTHON_ONLY}
+    python_only = python_only_types()
+    native = {i: e for i, e in expectations.items() if e.expectation_type not in python_only}
     in_python = {i: e for i, e in expectations.items() if i not in native}
     tallies: dict[str, _Tally] = {}
     if native:
@@ -336,15 +337,6 @@ def _validate_in_database(
 #: Rows fetched per chunk for the expectations validated in Python on a database source.
 _CHUNK_ROWS = 100_000
 
-# Map expectations whose condition looks at other rows: never validated chunk by chunk.
-_CROSS_ROW = frozenset(
-    {
-        "expect_column_values_to_be_unique",
-        "expect_compound_columns_to_be_unique",
-        "expect_multicolumn_values_to_be_unique",
-    }
-)
-
 
 def _is_row_local(expectation_type: str) -> bool:
     from great_expectations.expectations.expectation import (
@@ -354,8 +346,11 @@ def _is_row_local(expectation_type: str) -> bool:
     )
     from great_expectations.expectations.registry import get_expectation_impl
 
-    if expectation_type in _CROSS_ROW:
-        return False
+    from kmu_dataguard.validators.catalog import row_local
+
+    known = row_local(expectation_type)  # the catalog's validators, cross-row built-ins
+    if known is not None:
+        return known
     impl = get_expectation_impl(expectation_type)
     return issubclass(
         impl, ColumnMapExpectation | ColumnPairMapExpectation | MulticolumnMapExpectation
