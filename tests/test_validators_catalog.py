@@ -194,6 +194,8 @@ def test_a_declaration_mistake_is_refused() -> None:
         replace(CATALOG[-1], row_local=True)
     with pytest.raises(ValueError, match="pandas-only"):
         kx.define(replace(toy, sql_capable=True))
+    with pytest.raises(ValueError, match="GX cannot name"):
+        kx.define(replace(toy, name="expect_column_values_to_be__odd"))
     with pytest.raises(ValueError, match="declared twice"):
         validator("x", (toy, toy))
 

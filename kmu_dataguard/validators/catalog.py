@@ -20,7 +20,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Literal
 
 __all__ = [
@@ -50,7 +49,7 @@ class Param:
     annotation: Any = None  # the pydantic field type; None: the default's type
 
     @property
-    def type(self) -> Any:
+    def field_type(self) -> Any:
         return type(self.default) if self.annotation is None else self.annotation
 
 
@@ -375,8 +374,7 @@ _CROSS_ROW_BUILTINS = frozenset(
 )
 
 
-@cache
-def _by_name(catalog: tuple[Validator, ...]) -> dict[str, Validator]:
+def _index(catalog: Iterable[Validator]) -> dict[str, Validator]:
     found: dict[str, Validator] = {}
     for entry in catalog:
         if entry.name in found:
@@ -385,9 +383,12 @@ def _by_name(catalog: tuple[Validator, ...]) -> dict[str, Validator]:
     return found
 
 
+_BY_NAME = _index(CATALOG)
+
+
 def validator(name: str, catalog: Iterable[Validator] = CATALOG) -> Validator | None:
     """The catalog entry of expectation type ``name``, or None for any other type."""
-    return _by_name(tuple(catalog)).get(name)
+    return (_BY_NAME if catalog is CATALOG else _index(catalog)).get(name)
 
 
 def python_only_types(catalog: Iterable[Validator] = CATALOG) -> frozenset[str]:

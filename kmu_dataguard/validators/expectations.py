@@ -14,6 +14,7 @@ both as an atomic renderer (``_prescriptive_template``) and as the legacy prescr
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar, Literal
 
 import pandas as pd
@@ -197,11 +198,13 @@ def define(entry: Validator) -> type[Expectation]:
 
     A ``table`` entry's hand-written class is imported instead (importing registers it).
     """
-    if entry.kind == "table":
-        cls: type[Expectation] = resolve(entry.gx_class or "")
+    if entry.gx_class is not None:
+        cls: type[Expectation] = resolve(entry.gx_class)
+    elif entry.sql_capable:
+        raise ValueError(f"{entry.name}: generated metrics are pandas-only (sql_capable)")
+    elif camel_to_snake(_camel(entry.name)) != entry.name:
+        raise ValueError(f"{entry.name}: GX cannot name a class for it ({_camel(entry.name)})")
     else:
-        if entry.sql_capable:
-            raise ValueError(f"{entry.name}: generated metrics are pandas-only (sql_capable)")
         _metric_class(entry)
         cls = _expectation_class(entry)
     if cls.expectation_type != entry.name:
@@ -218,7 +221,7 @@ def _metric_class(entry: Validator) -> type:
     defaults = {p.name: p.default for p in entry.params}
     namespace: dict[str, Any] = {
         "__module__": __name__,
-        "__doc__": f"Pandas metric of {entry.name} (judge: {entry.judge}).",
+        "__doc__": f"The pandas metric of {entry.name}.",
         "condition_metric_name": entry.metric,
     }
     if entry.kind == "column":
@@ -248,16 +251,15 @@ def _expectation_class(entry: Validator) -> type[Expectation]:
     base: type[Expectation]
     base = _KmuColumnMapExpectation if entry.kind == "column" else _KmuColumnPairMapExpectation
     params = tuple(p.name for p in entry.params)
-    template = entry.sentence + " ".join(text for _, text in entry.clauses)
-    shown = tuple(p for p in params if f"${p}" in template)
+    # Rendered params: those the sentence or a clause shows, in declaration order.
+    used = set(re.findall(r"\$(\w+)", " ".join((entry.sentence, *(t for _, t in entry.clauses)))))
+    shown = tuple(p for p in params if p in used)
     name = _camel(entry.name)
-    if camel_to_snake(name) != entry.name:
-        raise ValueError(f"{entry.name}: GX cannot name a class for it ({name})")
     namespace: dict[str, Any] = {
         "__module__": __name__,
         "__qualname__": name,
         "__doc__": entry.doc,
-        "__annotations__": {p.name: p.type for p in entry.params},
+        "__annotations__": {p.name: p.field_type for p in entry.params},
         **{p.name: p.default for p in entry.params},
         "map_metric": entry.metric,
         "sentence": entry.sentence,
