@@ -7,8 +7,8 @@ positions of every record in a duplicate group, ``unexpected_list`` = their name
 ``unexpected_count``, ``unexpected_percent``) plus ``details.clusters``: one entry per group
 with the records' keys and row positions, the score and the reason, so a steward can merge.
 
-Importing this module registers the metric and the expectation (pandas only; see
-``kmu_dataguard.validators.PYTHON_ONLY``).
+Importing this module registers the metric and the expectation (pandas only). Its type, metric
+name, labels and sentence are declared in :mod:`kmu_dataguard.validators.catalog`.
 """
 
 from __future__ import annotations
@@ -35,10 +35,12 @@ from kmu_dataguard.consistency.duplicates import (
     partner_settings,
 )
 from kmu_dataguard.consistency.partner_features import prebuilt_for
+from kmu_dataguard.validators.catalog import CATALOG
 
 __all__ = ["ExpectTableRowsToHaveNoDuplicatePartners", "TableKmuDuplicatePartners"]
 
-_METRIC = "table.kmu_duplicate_partners"
+_ENTRY = next(v for v in CATALOG if v.name == "expect_table_rows_to_have_no_duplicate_partners")
+_METRIC = _ENTRY.metric
 _VALUE_KEYS = (
     "key_column",
     "name_columns",
@@ -50,7 +52,7 @@ _VALUE_KEYS = (
     "identifier_columns",
     "threshold",
 )
-_SENTENCE = "no two records may be the same business partner (name similarity $threshold)"
+_SENTENCE = _ENTRY.sentence
 
 
 class TableKmuDuplicatePartners(TableMetricProvider):

@@ -1,7 +1,7 @@
 """Validation of a table left in its database: which expectations run there, which in Python.
 
 Native expectations run as SQL (GX lists every failing key when asked to). Those in
-``validators.PYTHON_ONLY``, and those the dialect cannot evaluate, run on the columns they
+the catalog's Python-only validators (``validators.catalog``), and those the dialect cannot evaluate, run on the columns they
 need, fetched once in chunks: row-local ones chunk by chunk, cross-row ones on the columns
 collected from the same chunks.
 """
@@ -32,9 +32,10 @@ def validate_in_database(
     keep: list[Any] | None,
 ) -> dict[str, Tally]:
     """Validate ``table`` with the suite ``name``'s runnable ``expectations`` (by id)."""
-    from kmu_dataguard.validators import PYTHON_ONLY
+    from kmu_dataguard.validators.catalog import python_only_types
 
-    native = {i: e for i, e in expectations.items() if e.expectation_type not in PYTHON_ONLY}
+    python_only = python_only_types()
+    native = {i: e for i, e in expectations.items() if e.expectation_type not in python_only}
     in_python = {i: e for i, e in expectations.items() if i not in native}
     tallies: dict[str, Tally] = {}
     if native:
@@ -55,19 +56,13 @@ def validate_in_database(
 #: Rows fetched per chunk for the expectations validated in Python on a database source.
 _CHUNK_ROWS = 100_000
 
-# Map expectations whose condition looks at other rows: never validated chunk by chunk.
-_CROSS_ROW = frozenset(
-    {
-        "expect_column_values_to_be_unique",
-        "expect_compound_columns_to_be_unique",
-        "expect_multicolumn_values_to_be_unique",
-    }
-)
-
 
 def _is_row_local(expectation_type: str) -> bool:
-    if expectation_type in _CROSS_ROW:
-        return False
+    from kmu_dataguard.validators.catalog import row_local
+
+    known = row_local(expectation_type)  # the catalog's validators, cross-row built-ins
+    if known is not None:
+        return known
     return is_map_expectation(expectation_type)
 
 

@@ -37,6 +37,7 @@ from kmu_dataguard.report.i18n import (
 )
 from kmu_dataguard.report.masking import mask_result
 from kmu_dataguard.results import CheckResult, ExpectationOutcome, GateResult
+from kmu_dataguard.validators.catalog import problem_label
 
 __all__ = ["PAGE_ROWS", "HistoryEntry", "problem_text", "render_report"]
 
@@ -207,39 +208,13 @@ def _outcome_view(outcome: ExpectationOutcome, t: Texts, check: CheckResult) -> 
     }
 
 
-# What broke, by expectation type: (German, English); "{b}" is the second column of a pair.
-_PHRASES: list[tuple[str, tuple[str, str]]] = [
-    ("source_to_have_rows", ("keine Datensätze", "no records")),
-    ("row_count_to_be_at_least", ("zu wenige Datensätze", "too few records")),
-    ("file_to_be_fresh", ("Export zu alt", "export too old")),
-    ("newest_value_to_be_recent", ("Daten veraltet", "data out of date")),
-    ("to_not_be_null", ("fehlt", "missing")),
-    ("to_be_unique", ("mehrfach vergeben", "used more than once")),
-    ("matching_country", ("passt nicht zum Land", "does not match the country")),
-    ("matching_bic", ("passt nicht zur BIC", "does not match the BIC")),
-    ("for_country", ("passt nicht zum Land", "does not match the country")),
-    ("allowed_vat_rate", ("Steuersatz nicht erlaubt", "VAT rate not allowed")),
-    ("to_be_valid", ("ungültig", "invalid")),
-    ("to_match_regex", ("falsches Format", "wrong format")),
-    ("lengths_to_be_between", ("falsche Länge", "wrong length")),
-    ("to_be_in_set", ("Wert nicht erlaubt", "value not allowed")),
-    ("to_be_between", ("außerhalb des erlaubten Bereichs", "out of the allowed range")),
-    ("duplicate", ("mögliche Dublette", "possible duplicate")),
-    ("reference", ("Verweis ins Leere", "broken reference")),
-    ("agree_across", ("passt nicht zum verknüpften Datensatz", "disagrees with the linked record")),
-]
-
-
 def _who(context: tuple[str | None, str | None] | None) -> str:
     return ", ".join(v for v in context or () if v)
 
 
 def problem_text(outcome: ExpectationOutcome, t: Texts, headers: dict[str, str]) -> str:
     """A short label such as ``IBAN: ungültig`` or ``PLZ: falsches Format``."""
-    phrase = next(
-        (p for fragment, p in _PHRASES if fragment in outcome.type),
-        ("Regel verletzt", "rule broken"),
-    )[0 if t.lang == "de" else 1]
+    phrase = problem_label(outcome.type, t.lang)
     column = (outcome.column or "").split(",")[0]
     return f"{column_label(column, t.lang, headers)}: {phrase}" if column else phrase
 

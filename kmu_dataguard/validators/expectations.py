@@ -1,17 +1,20 @@
-"""Custom Great Expectations 1.x expectations for master data (the only module importing GX).
+"""The GX 1.x metric and expectation classes, generated from the validator catalog.
 
-Importing this module defines, and thereby registers, one ``ColumnMapExpectation`` per
-single-column validator and one ``ColumnPairMapExpectation`` per row-pair validator, each backed
-by a metric with a pandas implementation that calls the pure validators of
-:mod:`kmu_dataguard.validators.values`. They run on pandas only; the engine adapter fetches their
-columns from SQL sources (see ``kmu_dataguard.validators.PYTHON_ONLY``).
+Importing this module defines, and thereby registers with GX, one ``ColumnMapExpectation`` per
+``column`` entry of :data:`~kmu_dataguard.validators.catalog.CATALOG` and one
+``ColumnPairMapExpectation`` per ``pair`` entry, each backed by a metric whose pandas
+implementation calls the entry's judge; ``table`` entries import their hand-written class
+(e.g. :mod:`kmu_dataguard.consistency.expectations`). Generated metrics run on pandas only; the
+engine adapter fetches their columns from SQL sources
+(:func:`~kmu_dataguard.validators.catalog.python_only_types`).
 
-Every expectation renders a one-sentence prescriptive description for Data Docs, both as an
-atomic renderer (``_prescriptive_template``) and as the legacy prescriptive renderer.
+Every expectation renders its entry's sentence as its prescriptive description for Data Docs,
+both as an atomic renderer (``_prescriptive_template``) and as the legacy prescriptive renderer.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar, Literal
 
 import pandas as pd
@@ -19,6 +22,7 @@ from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import (
     ColumnMapExpectation,
     ColumnPairMapExpectation,
+    Expectation,
 )
 from great_expectations.expectations.metrics.map_metric_provider import (
     ColumnMapMetricProvider,
@@ -33,32 +37,11 @@ from great_expectations.render.renderer_configuration import (
     RendererValueType,
 )
 from great_expectations.render.util import num_to_str
+from great_expectations.util import camel_to_snake
 
-from kmu_dataguard.validators import values as v
+from kmu_dataguard.validators.catalog import CATALOG, Validator, resolve
 
-__all__ = [
-    "COLUMN_EXPECTATIONS",
-    "PAIR_EXPECTATIONS",
-    "ExpectColumnPairValuesToBeAllowedVatRateForCountry",
-    "ExpectColumnPairValuesToBeIbanMatchingBic",
-    "ExpectColumnPairValuesToBeValidPhoneForCountry",
-    "ExpectColumnPairValuesToBeValidPostalCodeForCountry",
-    "ExpectColumnPairValuesToBeVatPrefixMatchingCountry",
-    "ExpectColumnValuesToBeAllowedVatRate",
-    "ExpectColumnValuesToBeValidBic",
-    "ExpectColumnValuesToBeValidCountryCode",
-    "ExpectColumnValuesToBeValidCurrencyCode",
-    "ExpectColumnValuesToBeValidDeTaxNumber",
-    "ExpectColumnValuesToBeValidDecimal",
-    "ExpectColumnValuesToBeValidEmail",
-    "ExpectColumnValuesToBeValidGln",
-    "ExpectColumnValuesToBeValidGtin",
-    "ExpectColumnValuesToBeValidIban",
-    "ExpectColumnValuesToBeValidLeitwegId",
-    "ExpectColumnValuesToBeValidPhoneNumber",
-    "ExpectColumnValuesToBeValidUnitCode",
-    "ExpectColumnValuesToBeValidVatId",
-]
+__all__ = ["COLUMN_EXPECTATIONS", "PAIR_EXPECTATIONS", "define", "expectation_class"]
 
 _PAIR_DOMAIN_KEYS = (
     "batch_id",
@@ -95,11 +78,14 @@ class _Sentence:
     """Shared renderer: ``sentence`` is a template over the expectation's kwargs ($column...)."""
 
     sentence: ClassVar[str] = ""
+    clauses: ClassVar[tuple[tuple[str, str], ...]] = ()
     render_params: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def _sentence_for(cls, kwargs: dict[str, Any]) -> str:
-        return cls.sentence
+        # e.g. ", at least $min_value and at most $max_value" for the kwargs that are set
+        added = [text for key, text in cls.clauses if kwargs.get(key) is not None]
+        return cls.sentence + (", " + " and ".join(added) if added else "")
 
     @classmethod
     def _param_values(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -155,6 +141,7 @@ class _KmuColumnMapExpectation(_Sentence, ColumnMapExpectation):
 
     # Declared here, on the pydantic model, so subclasses' values stay class attributes.
     sentence: ClassVar[str] = ""
+    clauses: ClassVar[tuple[tuple[str, str], ...]] = ()
     render_params: ClassVar[tuple[str, ...]] = ("column",)
 
     @classmethod
@@ -178,6 +165,7 @@ class _KmuColumnPairMapExpectation(_Sentence, ColumnPairMapExpectation):
     """Base of the row-pair expectations; rows missing either value are skipped by default."""
 
     sentence: ClassVar[str] = ""
+    clauses: ClassVar[tuple[tuple[str, str], ...]] = ()
     ignore_row_if: Literal["both_values_are_missing", "either_value_is_missing", "neither"] = (
         "either_value_is_missing"
     )
@@ -202,370 +190,101 @@ class _KmuColumnPairMapExpectation(_Sentence, ColumnPairMapExpectation):
         return cls._legacy_sentence(configuration, result, runtime_configuration)
 
 
-# --------------------------------------------------------------------------- metrics (pandas)
-
-
-class ColumnValuesKmuValidIban(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.kmu_valid_iban"
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.valid_iban(column)
-
-
-class ColumnValuesKmuValidBic(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.kmu_valid_bic"
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.valid_bic(column)
-
-
-class ColumnValuesKmuValidVatId(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.kmu_valid_vat_id"
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.valid_vat_id(column)
-
-
-class ColumnValuesKmuValidDeTaxNumber(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.kmu_valid_de_tax_number"
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.valid_de_tax_number(column)
-
-
-class ColumnValuesKmuValidLeitwegId(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.kmu_valid_leitweg_id"
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.valid_leitweg_id(column)
-
-
-class ColumnValuesKmuValidGtin(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.kmu_valid_gtin"
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.valid_gtin(column)
-
-
-class ColumnValuesKmuValidGln(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.kmu_valid_gln"
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.valid_gln(column)
-
-
-class ColumnValuesKmuValidCountryCode(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.kmu_valid_country_code"
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.valid_country_code(column)
-
-
-class ColumnValuesKmuValidCurrencyCode(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.kmu_valid_currency_code"
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.valid_currency_code(column)
-
-
-class ColumnValuesKmuValidUnitCode(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.kmu_valid_unit_code"
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.valid_unit_code(column)
-
-
-class ColumnValuesKmuValidEmail(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.kmu_valid_email"
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.valid_email(column)
-
-
-class ColumnValuesKmuValidPhoneNumber(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.kmu_valid_phone_number"
-    condition_value_keys = ("default_region",)
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, default_region: str = "DE", **kwargs: Any) -> pd.Series:
-        return v.valid_phone_number(column, default_region=default_region)
-
-
-class ColumnValuesKmuValidDecimal(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.kmu_valid_decimal"
-    condition_value_keys = ("decimal_separator", "thousands_separator", "min_value", "max_value")
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(
-        cls,
-        column: pd.Series,
-        decimal_separator: str = ",",
-        thousands_separator: str = ".",
-        min_value: float | None = None,
-        max_value: float | None = None,
-        **kwargs: Any,
-    ) -> pd.Series:
-        return v.valid_decimal(
-            column,
-            decimal_separator=decimal_separator,
-            thousands_separator=thousands_separator,
-            min_value=min_value,
-            max_value=max_value,
-        )
-
-
-class ColumnValuesKmuAllowedVatRate(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.kmu_allowed_vat_rate"
-    condition_value_keys = ("country",)
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, country: str = "DE", **kwargs: Any) -> pd.Series:
-        return v.valid_vat_rate(column, country=country)
-
-
-class ColumnPairValuesKmuPostalCodeForCountry(ColumnPairMapMetricProvider):
-    condition_metric_name = "column_pair_values.kmu_postal_code_for_country"
-    condition_domain_keys = _PAIR_DOMAIN_KEYS
-    condition_value_keys = ()
-
-    @column_pair_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column_A: pd.Series, column_B: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.valid_postal_code_for_country(column_A, column_B)
-
-
-class ColumnPairValuesKmuVatPrefixMatchingCountry(ColumnPairMapMetricProvider):
-    condition_metric_name = "column_pair_values.kmu_vat_prefix_matching_country"
-    condition_domain_keys = _PAIR_DOMAIN_KEYS
-    condition_value_keys = ()
-
-    @column_pair_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column_A: pd.Series, column_B: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.vat_prefix_matches_country(column_A, column_B)
-
-
-class ColumnPairValuesKmuIbanMatchingBic(ColumnPairMapMetricProvider):
-    condition_metric_name = "column_pair_values.kmu_iban_matching_bic"
-    condition_domain_keys = _PAIR_DOMAIN_KEYS
-    condition_value_keys = ()
-
-    @column_pair_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column_A: pd.Series, column_B: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.iban_bic_agree(column_A, column_B)
-
-
-class ColumnPairValuesKmuPhoneForCountry(ColumnPairMapMetricProvider):
-    condition_metric_name = "column_pair_values.kmu_phone_for_country"
-    condition_domain_keys = _PAIR_DOMAIN_KEYS
-    condition_value_keys = ()
-
-    @column_pair_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column_A: pd.Series, column_B: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.valid_phone_for_country(column_A, column_B)
-
-
-class ColumnPairValuesKmuVatRateForCountry(ColumnPairMapMetricProvider):
-    condition_metric_name = "column_pair_values.kmu_vat_rate_for_country"
-    condition_domain_keys = _PAIR_DOMAIN_KEYS
-    condition_value_keys = ()
-
-    @column_pair_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column_A: pd.Series, column_B: pd.Series, **kwargs: Any) -> pd.Series:
-        return v.allowed_vat_rate_for_country(column_A, column_B)
-
-
-# --------------------------------------------------------------------------- expectations
-
-
-class ExpectColumnValuesToBeValidIban(_KmuColumnMapExpectation):
-    """Expect values to be IBANs with the right length and mod-97 check digits."""
-
-    map_metric = "column_values.kmu_valid_iban"
-    sentence = "$column values must be valid IBANs (length and check digits)"
-
-
-class ExpectColumnValuesToBeValidBic(_KmuColumnMapExpectation):
-    """Expect values to be BIC / SWIFT codes of 8 or 11 characters with a known country."""
-
-    map_metric = "column_values.kmu_valid_bic"
-    sentence = "$column values must be valid BIC codes"
-
-
-class ExpectColumnValuesToBeValidVatId(_KmuColumnMapExpectation):
-    """Expect values to be VAT IDs with country prefix and correct check digits."""
-
-    map_metric = "column_values.kmu_valid_vat_id"
-    sentence = "$column values must be VAT IDs with country prefix and valid check digits"
-
-
-class ExpectColumnValuesToBeValidDeTaxNumber(_KmuColumnMapExpectation):
-    """Expect values to be German tax numbers (Steuernummer), regional or federal form."""
-
-    map_metric = "column_values.kmu_valid_de_tax_number"
-    sentence = "$column values must be valid German tax numbers (Steuernummer)"
-
-
-class ExpectColumnValuesToBeValidLeitwegId(_KmuColumnMapExpectation):
-    """Expect values to be Leitweg-IDs with correct check digits (XRechnung buyer reference)."""
-
-    map_metric = "column_values.kmu_valid_leitweg_id"
-    sentence = "$column values must be valid Leitweg-IDs"
-
-
-class ExpectColumnValuesToBeValidGtin(_KmuColumnMapExpectation):
-    """Expect values to be GTIN-8, -12, -13 or -14 with a correct GS1 check digit."""
-
-    map_metric = "column_values.kmu_valid_gtin"
-    sentence = "$column values must be valid GTINs (8, 12, 13 or 14 digits with check digit)"
-
-
-class ExpectColumnValuesToBeValidGln(_KmuColumnMapExpectation):
-    """Expect values to be GLNs: 13 digits with a GS1 check digit."""
-
-    map_metric = "column_values.kmu_valid_gln"
-    sentence = "$column values must be valid GLNs (13 digits with check digit)"
-
-
-class ExpectColumnValuesToBeValidCountryCode(_KmuColumnMapExpectation):
-    """Expect values to be ISO 3166-1 alpha-2 country codes in upper case."""
-
-    map_metric = "column_values.kmu_valid_country_code"
-    sentence = "$column values must be ISO 3166-1 alpha-2 country codes"
-
-
-class ExpectColumnValuesToBeValidCurrencyCode(_KmuColumnMapExpectation):
-    """Expect values to be ISO 4217 currency codes in upper case."""
-
-    map_metric = "column_values.kmu_valid_currency_code"
-    sentence = "$column values must be ISO 4217 currency codes"
-
-
-class ExpectColumnValuesToBeValidUnitCode(_KmuColumnMapExpectation):
-    """Expect values to be UN/ECE Recommendation 20 unit codes."""
-
-    map_metric = "column_values.kmu_valid_unit_code"
-    sentence = "$column values must be UN/ECE Recommendation 20 unit codes"
-
-
-class ExpectColumnValuesToBeValidEmail(_KmuColumnMapExpectation):
-    """Expect values to be syntactically valid e-mail addresses (no DNS lookup)."""
-
-    map_metric = "column_values.kmu_valid_email"
-    sentence = "$column values must be syntactically valid e-mail addresses"
-
-
-class ExpectColumnValuesToBeValidPhoneNumber(_KmuColumnMapExpectation):
-    """Expect values to be valid phone numbers; national numbers are read for default_region."""
-
-    default_region: str = "DE"
-    map_metric = "column_values.kmu_valid_phone_number"
-    success_keys = ("mostly", "default_region")
-    render_params = ("column", "default_region")
-    sentence = (
-        "$column values must be valid phone numbers (national numbers read as $default_region)"
-    )
-
-
-class ExpectColumnValuesToBeValidDecimal(_KmuColumnMapExpectation):
-    """Expect text values to be numbers in the given notation (German decimal comma by default)."""
-
-    decimal_separator: str = ","
-    thousands_separator: str = "."
-    min_value: float | None = None
-    max_value: float | None = None
-    map_metric = "column_values.kmu_valid_decimal"
-    success_keys = ("mostly", "decimal_separator", "thousands_separator", "min_value", "max_value")
-    render_params = ("column", "decimal_separator", "min_value", "max_value")
-    sentence = "$column values must be numbers written with decimal separator '$decimal_separator'"
-
-    @classmethod
-    def _sentence_for(cls, kwargs: dict[str, Any]) -> str:
-        bounds = [
-            text
-            for key, text in (
-                ("min_value", "at least $min_value"),
-                ("max_value", "at most $max_value"),
-            )
-            if kwargs.get(key) is not None
-        ]
-        return cls.sentence + (", " + " and ".join(bounds) if bounds else "")
-
-
-class ExpectColumnValuesToBeAllowedVatRate(_KmuColumnMapExpectation):
-    """Expect values to be VAT rates in percent that the given country applies."""
-
-    country: str = "DE"
-    map_metric = "column_values.kmu_allowed_vat_rate"
-    success_keys = ("mostly", "country")
-    render_params = ("column", "country")
-    sentence = "$column values must be VAT rates in percent that $country applies"
-
-
-class ExpectColumnPairValuesToBeValidPostalCodeForCountry(_KmuColumnPairMapExpectation):
-    """Expect the postal code in column_A to have the format of the country in column_B."""
-
-    map_metric = "column_pair_values.kmu_postal_code_for_country"
-    sentence = "$column_A values must be postal codes in the format of the country in $column_B"
-
-
-class ExpectColumnPairValuesToBeVatPrefixMatchingCountry(_KmuColumnPairMapExpectation):
-    """Expect the VAT ID in column_A to carry the prefix of the country in column_B (BR-CO-9)."""
-
-    map_metric = "column_pair_values.kmu_vat_prefix_matching_country"
-    sentence = "$column_A values must start with the country prefix of $column_B (EL for Greece)"
-
-
-class ExpectColumnPairValuesToBeIbanMatchingBic(_KmuColumnPairMapExpectation):
-    """Expect the IBAN in column_A and the BIC in column_B to belong to the same country."""
-
-    map_metric = "column_pair_values.kmu_iban_matching_bic"
-    sentence = "$column_A (IBAN) and $column_B (BIC) must belong to the same country"
-
-
-class ExpectColumnPairValuesToBeValidPhoneForCountry(_KmuColumnPairMapExpectation):
-    """Expect the phone number in column_A to be valid for the country in column_B."""
-
-    map_metric = "column_pair_values.kmu_phone_for_country"
-    sentence = "$column_A values must be valid phone numbers for the country in $column_B"
-
-
-class ExpectColumnPairValuesToBeAllowedVatRateForCountry(_KmuColumnPairMapExpectation):
-    """Expect the VAT rate in column_A to be one the country in column_B applies."""
-
-    map_metric = "column_pair_values.kmu_vat_rate_for_country"
-    sentence = "$column_A values must be VAT rates that the country in $column_B applies"
-
-
-COLUMN_EXPECTATIONS: tuple[type[ColumnMapExpectation], ...] = (
-    ExpectColumnValuesToBeValidIban,
-    ExpectColumnValuesToBeValidBic,
-    ExpectColumnValuesToBeValidVatId,
-    ExpectColumnValuesToBeValidDeTaxNumber,
-    ExpectColumnValuesToBeValidLeitwegId,
-    ExpectColumnValuesToBeValidGtin,
-    ExpectColumnValuesToBeValidGln,
-    ExpectColumnValuesToBeValidCountryCode,
-    ExpectColumnValuesToBeValidCurrencyCode,
-    ExpectColumnValuesToBeValidUnitCode,
-    ExpectColumnValuesToBeValidEmail,
-    ExpectColumnValuesToBeValidPhoneNumber,
-    ExpectColumnValuesToBeValidDecimal,
-    ExpectColumnValuesToBeAllowedVatRate,
-)
-PAIR_EXPECTATIONS: tuple[type[ColumnPairMapExpectation], ...] = (
-    ExpectColumnPairValuesToBeValidPostalCodeForCountry,
-    ExpectColumnPairValuesToBeVatPrefixMatchingCountry,
-    ExpectColumnPairValuesToBeIbanMatchingBic,
-    ExpectColumnPairValuesToBeValidPhoneForCountry,
-    ExpectColumnPairValuesToBeAllowedVatRateForCountry,
-)
+# --------------------------------------------------------------------------- generation
+
+
+def define(entry: Validator) -> type[Expectation]:
+    """Define, and so register with GX, the metric and expectation classes of ``entry``.
+
+    A ``table`` entry's hand-written class is imported instead (importing registers it).
+    """
+    if entry.gx_class is not None:
+        cls: type[Expectation] = resolve(entry.gx_class)
+    elif entry.sql_capable:
+        raise ValueError(f"{entry.name}: generated metrics are pandas-only (sql_capable)")
+    elif camel_to_snake(_camel(entry.name)) != entry.name:
+        raise ValueError(f"{entry.name}: GX cannot name a class for it ({_camel(entry.name)})")
+    else:
+        _metric_class(entry)
+        cls = _expectation_class(entry)
+    if cls.expectation_type != entry.name:
+        raise ValueError(f"{entry.name}: GX registered it as {cls.expectation_type!r}")
+    return cls
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.replace(".", "_").split("_"))
+
+
+def _metric_class(entry: Validator) -> type:
+    judge = entry.judge_function()
+    defaults = {p.name: p.default for p in entry.params}
+    namespace: dict[str, Any] = {
+        "__module__": __name__,
+        "__doc__": f"The pandas metric of {entry.name}.",
+        "condition_metric_name": entry.metric,
+    }
+    if entry.kind == "column":
+        base: type = ColumnMapMetricProvider
+
+        def _column(cls: Any, column: pd.Series, **kwargs: Any) -> pd.Series:
+            return judge(column, **{k: kwargs.get(k, d) for k, d in defaults.items()})
+
+        namespace["_pandas"] = column_condition_partial(engine=PandasExecutionEngine)(_column)
+        if defaults:
+            namespace["condition_value_keys"] = tuple(defaults)
+    else:
+        base = ColumnPairMapMetricProvider
+
+        def _pair(cls: Any, column_A: pd.Series, column_B: pd.Series, **kwargs: Any) -> pd.Series:
+            values = {k: kwargs.get(k, d) for k, d in defaults.items()}
+            return judge(column_A, column_B, **values)
+
+        namespace["_pandas"] = column_pair_condition_partial(engine=PandasExecutionEngine)(_pair)
+        namespace["condition_domain_keys"] = _PAIR_DOMAIN_KEYS
+        namespace["condition_value_keys"] = tuple(defaults)
+    name = _camel(entry.metric)
+    return type(name, (base,), {"__qualname__": name, **namespace})
+
+
+def _expectation_class(entry: Validator) -> type[Expectation]:
+    base: type[Expectation]
+    base = _KmuColumnMapExpectation if entry.kind == "column" else _KmuColumnPairMapExpectation
+    params = tuple(p.name for p in entry.params)
+    # Rendered params: those the sentence or a clause shows, in declaration order.
+    used = set(re.findall(r"\$(\w+)", " ".join((entry.sentence, *(t for _, t in entry.clauses)))))
+    shown = tuple(p for p in params if p in used)
+    name = _camel(entry.name)
+    namespace: dict[str, Any] = {
+        "__module__": __name__,
+        "__qualname__": name,
+        "__doc__": entry.doc,
+        "__annotations__": {p.name: p.field_type for p in entry.params},
+        **{p.name: p.default for p in entry.params},
+        "map_metric": entry.metric,
+        "sentence": entry.sentence,
+        "clauses": entry.clauses,
+    }
+    if params:
+        namespace["success_keys"] = (*base.success_keys, *params)
+    if shown:
+        namespace["render_params"] = (*base.render_params, *shown)
+    return type(name, (base,), namespace)
+
+
+_CLASSES: dict[str, type[Expectation]] = {entry.name: define(entry) for entry in CATALOG}
+# The generated classes are attributes of this module, as hand-written ones would be.
+globals().update({c.__name__: c for c in _CLASSES.values() if c.__module__ == __name__})
+
+
+def expectation_class(name: str) -> type[Expectation]:
+    """The GX class of catalog entry ``name`` (KeyError for any other type)."""
+    return _CLASSES[name]
+
+
+def _of_kind(kind: str) -> tuple[type[Expectation], ...]:
+    return tuple(_CLASSES[entry.name] for entry in CATALOG if entry.kind == kind)
+
+
+COLUMN_EXPECTATIONS: tuple[type[Expectation], ...] = _of_kind("column")
+PAIR_EXPECTATIONS: tuple[type[Expectation], ...] = _of_kind("pair")
