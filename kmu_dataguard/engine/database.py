@@ -1,8 +1,8 @@
 """Validation of a table left in its database: which expectations run there, which in Python.
 
-Native expectations run as SQL (GX lists every failing key when asked to). Those in
-the catalog's Python-only validators (``validators.catalog``), and those the dialect cannot evaluate, run on the columns they
-need, fetched once in chunks: row-local ones chunk by chunk, cross-row ones on the columns
+Native expectations run as SQL (GX lists every failing key when asked to). The catalog's
+Python-only validators (``validators.catalog``), and those the dialect cannot evaluate, run on
+the columns they need, fetched once in chunks: row-local ones chunk by chunk, cross-row ones on the columns
 collected from the same chunks.
 """
 
