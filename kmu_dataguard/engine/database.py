@@ -2,8 +2,8 @@
 
 Native expectations run as SQL (GX lists every failing key when asked to). The catalog's
 Python-only validators (``validators.catalog``), and those the dialect cannot evaluate, run on
-the columns they need, fetched once in chunks: row-local ones chunk by chunk, cross-row ones on the columns
-collected from the same chunks.
+the columns they need, fetched once in chunks: row-local ones chunk by chunk, cross-row ones
+on the columns collected from the same chunks.
 """
 
 from __future__ import annotations
