@@ -167,7 +167,7 @@ def judge(rule: Rule, pairs: Sequence[tuple[Any, Any, str, str]]) -> list[Failur
 
 
 def _judge_similar(rule: Rule, pairs: Sequence[tuple[Any, Any, str, str]]) -> list[Failure]:
-    from kmu_dataguard.consistency.duplicates import name_similarity
+    from kmu_dataguard.consistency._pair_scoring import name_similarity
 
     keyed = [(p, name_key(p[2]), name_key(p[3])) for p in pairs]
     keyed = [(p, ka, kb) for p, ka, kb in keyed if ka and kb]

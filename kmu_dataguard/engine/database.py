@@ -163,7 +163,7 @@ def _partner_features(whole: dict[str, Any], present: list[str]) -> tuple[set[st
     for ident, exp in whole.items():
         if exp.expectation_type != _PARTNERS or getattr(exp, "row_condition", None):
             continue
-        columns, _ = partner_settings(exp.dict())
+        columns = partner_settings(exp.dict()).columns
         if columns.key is None or columns.key in present:
             streamed.add(ident)
             built.setdefault(columns, PartnerFeatures(columns))
