@@ -8,6 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kmu_dataguard.consistency._compact import Vocab
+from kmu_dataguard.consistency._name_words import STOPWORDS, name_words
 from kmu_dataguard.consistency.batch_text import by_lines, cologne_phonetics, fold_texts
 from kmu_dataguard.consistency.normalize import (
     _LEGAL_FORMS,
@@ -16,7 +18,6 @@ from kmu_dataguard.consistency.normalize import (
     _text,
     _word_alternation,
 )
-from kmu_dataguard.consistency.partner_features import _STOPWORDS, _name_words, _Vocab
 from kmu_dataguard.consistency.phonetics import cologne_phonetic, cologne_phonetic_raw
 
 # Letters of partner names, and what makes text hard: umlauts, accents as combining marks and
@@ -90,7 +91,7 @@ def _word_codes_reference(text: str) -> list[str]:
     """The codes of a name key's words, as the per-name loop computed them."""
     codes: list[str] = []
     for word in text.split()[:6]:
-        if len(word) < 2 or word in _STOPWORDS:
+        if len(word) < 2 or word in STOPWORDS:
             continue
         code = word if word.isdigit() else cologne_phonetic(word)
         if code and code not in codes:
@@ -109,8 +110,8 @@ def _word_codes_reference(text: str) -> list[str]:
     )
 )
 def test_name_words_are_each_records_distinct_word_codes(names: list[str]) -> None:
-    vocab = _Vocab()
-    rows, ids = _name_words(np.array(names, dtype=object), {}, vocab)
+    vocab = Vocab()
+    rows, ids = name_words(np.array(names, dtype=object), {}, vocab)
     words = vocab.values()
     got: list[list[str]] = [[] for _ in names]
     for row, code_id in zip(rows.tolist(), ids.tolist(), strict=True):

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kmu_dataguard.consistency._blocking import groups, hash_ids, sorted_isin, unique
-from kmu_dataguard.consistency.partner_features import hash_keys
+from kmu_dataguard.consistency._compact import hash_keys
 
 _INTS = st.lists(st.integers(min_value=0, max_value=50), max_size=60)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from kmu_dataguard.consistency.partner_features import per_distinct
+from kmu_dataguard.consistency._distinct import per_distinct
 from kmu_dataguard.consistency.phonetics import cologne_phonetic
 
 __all__ = [

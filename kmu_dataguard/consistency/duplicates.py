@@ -38,13 +38,13 @@ from kmu_dataguard.consistency._blocking import (
     unique,
 )
 from kmu_dataguard.consistency._clustering import DuplicateCluster, PairEvidence, clusters_of
+from kmu_dataguard.consistency._name_words import name_keys
 from kmu_dataguard.consistency._pair_scoring import fuzzy_edges
 from kmu_dataguard.consistency.partner_features import (
     PLACES,
     PartnerColumns,
     PartnerFeatures,
     is_mail_column,
-    name_keys,
 )
 from kmu_dataguard.consistency.reasons import reason_text
 
