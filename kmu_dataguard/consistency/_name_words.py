@@ -10,14 +10,10 @@ import pandas as pd
 
 from kmu_dataguard.consistency._compact import Vocab
 from kmu_dataguard.consistency._distinct import per_distinct
+from kmu_dataguard.consistency._folding import MAX_FIELD, cell_text, fold
+from kmu_dataguard.consistency._legal_forms import legal_form_of_folded
+from kmu_dataguard.consistency._name_keys import name_key_of_folded
 from kmu_dataguard.consistency.batch_text import cologne_phonetics, fold_texts
-from kmu_dataguard.consistency.normalize import (
-    MAX_FIELD,
-    _text,
-    fold,
-    legal_form_of_folded,
-    name_key_of_folded,
-)
 
 __all__ = [
     "STOPWORDS",
@@ -70,7 +66,7 @@ def per_folded_name(names: pd.Series, *judges: Callable[[str], str]) -> list[np.
         ids, distinct = pd.factorize(names.to_numpy(dtype=object), use_na_sentinel=False)
     except TypeError:  # unhashable cells (lists from JSON): one by one, by their text
         return [per_distinct(names, lambda value, j=judge: j(fold(value))) for judge in judges]
-    texts = [v[:MAX_FIELD].strip() if type(v) is str else _text(v) for v in distinct.tolist()]
+    texts = [v[:MAX_FIELD].strip() if type(v) is str else cell_text(v) for v in distinct.tolist()]
     folded = fold_texts(texts)
     out = []
     for judge in judges:

@@ -27,19 +27,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kmu_dataguard.consistency._address_keys import city_key
 from kmu_dataguard.consistency._compact import Texts, Vocab, hash_keys, joined_parts
+from kmu_dataguard.consistency._contact_keys import FREEMAIL_DOMAINS
 from kmu_dataguard.consistency._distinct import per_distinct
+from kmu_dataguard.consistency._name_keys import name_key, name_key_of_folded
 from kmu_dataguard.consistency._name_words import (
     joined_names,
     name_words,
     per_folded_name,
     without_own_city,
-)
-from kmu_dataguard.consistency.normalize import (
-    FREEMAIL_DOMAINS,
-    city_key,
-    name_key,
-    name_key_of_folded,
 )
 from kmu_dataguard.consistency.vector_keys import (
     email_keys,
