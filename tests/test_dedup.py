@@ -664,8 +664,20 @@ def test_threshold_zero_is_kept_not_replaced_by_the_default():
     """`threshold: 0` was read as "unset" and became 0.88 (issue 15)."""
     from kmu_dataguard.consistency.duplicates import partner_settings
 
-    assert partner_settings({"threshold": 0})[1] == 0.0
-    assert partner_settings({"threshold": 0.5})[1] == 0.5
-    assert partner_settings({})[1] == 0.88
+    assert partner_settings({"threshold": 0}).threshold == 0.0
+    assert partner_settings({"threshold": 0.5}).threshold == 0.5
+    assert partner_settings({}).threshold == 0.88
     with pytest.raises(ValueError, match="between 0 and 1"):
         partner_settings({"threshold": 1.5})
+
+
+def test_the_expectation_takes_its_defaults_from_partner_settings():
+    """One home of the defaults: the GX fields and ``partner_settings({})`` agree."""
+    from kmu_dataguard.consistency.duplicates import DEFAULT_SETTINGS, partner_settings
+    from kmu_dataguard.consistency.expectations import (
+        ExpectTableRowsToHaveNoDuplicatePartners as Expectation,
+    )
+
+    fields = {name: f.default for name, f in Expectation.__fields__.items()}
+    assert partner_settings(fields) == partner_settings({}) == DEFAULT_SETTINGS
+    assert fields["threshold"] == DEFAULT_SETTINGS.threshold

@@ -8,15 +8,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kmu_dataguard.consistency._compact import Vocab
+from kmu_dataguard.consistency._folding import cell_text, fold_text
+from kmu_dataguard.consistency._legal_forms import _LEGAL_FORMS, LEGAL_RE, _word_alternation
+from kmu_dataguard.consistency._name_words import STOPWORDS, name_words
 from kmu_dataguard.consistency.batch_text import by_lines, cologne_phonetics, fold_texts
-from kmu_dataguard.consistency.normalize import (
-    _LEGAL_FORMS,
-    _LEGAL_RE,
-    _fold_text,
-    _text,
-    _word_alternation,
-)
-from kmu_dataguard.consistency.partner_features import _STOPWORDS, _name_words, _Vocab
 from kmu_dataguard.consistency.phonetics import cologne_phonetic, cologne_phonetic_raw
 
 # Letters of partner names, and what makes text hard: umlauts, accents as combining marks and
@@ -29,8 +25,8 @@ _TEXTS = st.lists(st.text(alphabet=_HARD, max_size=30) | st.text(max_size=12), m
 @settings(max_examples=400, deadline=None)
 @given(_TEXTS)
 def test_fold_texts_is_fold_of_each(values: list[str]) -> None:
-    texts = [_text(v) for v in values]
-    assert fold_texts(texts) == [_fold_text(t) for t in texts]
+    texts = [cell_text(v) for v in values]
+    assert fold_texts(texts) == [fold_text(t) for t in texts]
 
 
 def _collapsed(raw: str) -> str:
@@ -77,8 +73,8 @@ _PHRASES = st.lists(
 @given(_PHRASES)
 def test_legal_form_trie_matches_like_longest_first_alternation(text: str) -> None:
     longest_first = re.compile(r"\b(?:" + "|".join(map(re.escape, _LEGAL_FORMS)) + r")\b")
-    assert _LEGAL_RE.findall(text) == longest_first.findall(text)
-    assert _LEGAL_RE.sub(" ", text) == longest_first.sub(" ", text)
+    assert LEGAL_RE.findall(text) == longest_first.findall(text)
+    assert LEGAL_RE.sub(" ", text) == longest_first.sub(" ", text)
 
 
 def test_word_alternation_prefers_the_longer_word() -> None:
@@ -90,7 +86,7 @@ def _word_codes_reference(text: str) -> list[str]:
     """The codes of a name key's words, as the per-name loop computed them."""
     codes: list[str] = []
     for word in text.split()[:6]:
-        if len(word) < 2 or word in _STOPWORDS:
+        if len(word) < 2 or word in STOPWORDS:
             continue
         code = word if word.isdigit() else cologne_phonetic(word)
         if code and code not in codes:
@@ -109,8 +105,8 @@ def _word_codes_reference(text: str) -> list[str]:
     )
 )
 def test_name_words_are_each_records_distinct_word_codes(names: list[str]) -> None:
-    vocab = _Vocab()
-    rows, ids = _name_words(np.array(names, dtype=object), {}, vocab)
+    vocab = Vocab()
+    rows, ids = name_words(np.array(names, dtype=object), {}, vocab)
     words = vocab.values()
     got: list[list[str]] = [[] for _ in names]
     for row, code_id in zip(rows.tolist(), ids.tolist(), strict=True):

@@ -18,12 +18,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from kmu_dataguard.consistency.normalize import (
-    _DIGRAPHS,
-    _SINGLE_LETTER_DOT,
-    _UMLAUTS,
-    _first_group,  # a function: faster than the template r"\1" in re.sub
-    _fold_text,
+from kmu_dataguard.consistency._folding import (
+    DIGRAPHS,
+    SINGLE_LETTER_DOT,
+    UMLAUTS,
+    first_group,  # a function: faster than the template r"\1" in re.sub
+    fold_text,
 )
 from kmu_dataguard.consistency.phonetics import (
     _CONTEXT_CODES,
@@ -36,8 +36,8 @@ from kmu_dataguard.consistency.phonetics import (
 
 __all__ = ["by_lines", "cologne_phonetics", "fold_texts"]
 
-_NON_ALNUM = re.compile(r"[^a-z0-9\n]+")
-_UMLAUT_SPELLINGS = [(chr(k), v) for k, v in _UMLAUTS.items()]
+NON_ALNUM = re.compile(r"[^a-z0-9\n]+")
+_UMLAUT_SPELLINGS = [(chr(k), v) for k, v in UMLAUTS.items()]
 # Bytes: a-z, 0-9 and the newline stay, every other byte becomes a space.
 _ALNUM_OR_SPACE = bytes(
     b if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789\n" else 0x20 for b in range(256)
@@ -74,12 +74,12 @@ def by_lines(
     return [on_one(t) if i in alone else next(joined) for i, t in enumerate(texts)]
 
 
-# ---------------------------------------------------------------- fold (normalize._fold_text)
+# ------------------------------------------------------------------ fold (_folding.fold_text)
 
 
 def fold_texts(texts: Sequence[str]) -> list[str]:
-    """``normalize.fold`` of each text (already stripped and cut, as ``normalize._text``)."""
-    return by_lines(texts, _fold_joined, _fold_text)
+    """``normalize.fold`` of each text (already stripped and cut, as ``_folding.cell_text``)."""
+    return by_lines(texts, _fold_joined, fold_text)
 
 
 def _fold_joined(text: str) -> str:
@@ -91,13 +91,13 @@ def _fold_joined(text: str) -> str:
         marks = {c for c in set(_NON_ASCII.findall(text)) if unicodedata.combining(c)}
         if marks:
             text = text.translate(dict.fromkeys(map(ord, marks)))
-    text = _SINGLE_LETTER_DOT.sub(_first_group, text)
+    text = SINGLE_LETTER_DOT.sub(first_group, text)
     if text.isascii():  # punctuation to spaces by a byte table, then runs of spaces to one
         text = _SPACE_RUNS.sub(b" ", text.encode("ascii").translate(_ALNUM_OR_SPACE)).decode()
     else:
-        text = _NON_ALNUM.sub(" ", text)
+        text = NON_ALNUM.sub(" ", text)
     text = _LINE_EDGE_SPACES.sub("\n", text).strip(" ")
-    return _DIGRAPHS.sub(_first_group, text)
+    return DIGRAPHS.sub(first_group, text)
 
 
 # ------------------------------------------------------------ Kölner Phonetik (phonetics.py)

@@ -29,7 +29,7 @@ from great_expectations.render.renderer_configuration import (
 )
 
 from kmu_dataguard.consistency.duplicates import (
-    DEFAULT_IDENTIFIERS,
+    DEFAULT_SETTINGS,
     PartnerFeatures,
     link_partners,
     partner_settings,
@@ -41,6 +41,7 @@ __all__ = ["ExpectTableRowsToHaveNoDuplicatePartners", "TableKmuDuplicatePartner
 
 _ENTRY = next(v for v in CATALOG if v.name == "expect_table_rows_to_have_no_duplicate_partners")
 _METRIC = _ENTRY.metric
+_COLUMNS = DEFAULT_SETTINGS.columns
 _VALUE_KEYS = (
     "key_column",
     "name_columns",
@@ -73,7 +74,8 @@ class TableKmuDuplicatePartners(TableMetricProvider):
         frame, _, _ = execution_engine.get_compute_domain(
             metric_domain_kwargs, domain_type=MetricDomainTypes.TABLE
         )
-        columns, threshold = partner_settings(metric_value_kwargs)
+        settings = partner_settings(metric_value_kwargs)
+        columns = settings.columns
         # A database table: the engine built the features while fetching it, and the frame
         # holds only the key (a row condition filters rows, so then the frame decides).
         features = None
@@ -81,7 +83,7 @@ class TableKmuDuplicatePartners(TableMetricProvider):
             features = prebuilt_for(columns, len(frame))
         if features is None:
             features = PartnerFeatures.of(columns, frame)
-        clusters = link_partners(features, threshold=threshold)
+        clusters = link_partners(features, **settings.link_options())
         # The names of all clustered records in one look-up, then split per cluster.
         sizes = np.cumsum([len(c.rows) for c in clusters])[:-1]
         every = features.names(np.array([r for c in clusters for r in c.rows], dtype=np.int64))
@@ -101,15 +103,16 @@ class ExpectTableRowsToHaveNoDuplicatePartners(BatchExpectation):
     the table lacks are skipped. ``key_column`` names the records in ``details.clusters``.
     """
 
-    key_column: str | None = None
-    name_columns: list[str] = ["name"]  # noqa: RUF012 (a pydantic field, copied per instance)
-    street_column: str | None = "street"
-    postal_code_column: str | None = "postal_code"
-    city_column: str | None = "city"
-    country_column: str | None = "country"
-    company_column: str | None = None
-    identifier_columns: list[str] = list(DEFAULT_IDENTIFIERS)  # noqa: RUF012
-    threshold: float = 0.88
+    # The defaults of duplicates.PartnerSettings.
+    key_column: str | None = _COLUMNS.key
+    name_columns: list[str] = list(_COLUMNS.name)  # noqa: RUF012 (a pydantic field, copied)
+    street_column: str | None = _COLUMNS.street
+    postal_code_column: str | None = _COLUMNS.postal_code
+    city_column: str | None = _COLUMNS.city
+    country_column: str | None = _COLUMNS.country
+    company_column: str | None = _COLUMNS.company
+    identifier_columns: list[str] = list(_COLUMNS.identifiers)  # noqa: RUF012
+    threshold: float = DEFAULT_SETTINGS.threshold
 
     metric_dependencies: ClassVar[tuple[str, ...]] = (_METRIC,)
     success_keys: ClassVar[tuple[str, ...]] = _VALUE_KEYS

@@ -18,14 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kmu_dataguard.consistency.normalize import (
-    _PLACEHOLDERS,
-    MAX_FIELD,
-    email_key,
-    identifier_key,
-    postal_key,
-    street_key,
-)
+from kmu_dataguard.consistency._address_keys import postal_key, street_key
+from kmu_dataguard.consistency._contact_keys import PLACEHOLDERS, email_key, identifier_key
+from kmu_dataguard.consistency._folding import MAX_FIELD
 
 __all__ = ["email_keys", "identifier_keys", "postal_keys", "street_keys"]
 
@@ -35,8 +30,6 @@ __all__ = ["email_keys", "identifier_keys", "postal_keys", "street_keys"]
 _STREET_SPLIT = r"([A-Za-zÄÖÜäöüß .\-]*)([0-9]+) ?([A-Za-z]?)"
 # Per line of values joined by newlines; ".*" takes a line of any other shape.
 _STREET_LINES = re.compile(rf"^(?:{_STREET_SPLIT}|.*)$", re.MULTILINE)
-_GERMANY = ("", "DE", "DEU", "DEUTSCHLAND", "GERMANY")
-
 _AT, _DOT = 0x40, 0x2E
 
 
@@ -103,7 +96,7 @@ def identifier_keys(values: Any) -> np.ndarray:
             letter[:, 0] & letter[:, 1] & (m[:, 2] == m[:, 0]) & (m[:, 3] == m[:, 1])
         )  # width >= 5 here
         texts = raw[rows]
-        placeholder = np.isin(texts, [p.upper() for p in _PLACEHOLDERS])
+        placeholder = np.isin(texts, [p.upper() for p in PLACEHOLDERS])
         # Leading letters: the first non-letter's column (the zero padding is one).
         lead = np.where(letter.all(axis=1), width, np.argmin(letter, axis=1))
         first_rest = m[np.arange(rows.size), np.minimum(lead, width - 1)]

@@ -82,7 +82,7 @@ def _validate_fetched(
     from the same chunks (see :class:`~kmu_dataguard.sources.sql.TextColumn`) and validated
     after the last one, so the table is read a single time.
     """
-    from kmu_dataguard.consistency.partner_features import prebuilt_features
+    from kmu_dataguard.consistency import prebuilt_features
     from kmu_dataguard.sources.sql import TextColumn, iter_chunks
 
     if not chunked and not whole:
@@ -151,14 +151,14 @@ def _partner_features(whole: dict[str, Any], present: list[str]) -> tuple[set[st
     missing (then the expectation itself reports it). Returns the ids of those expectations
     and one :class:`PartnerFeatures` per set of columns (thresholds apply when linking).
     """
-    from kmu_dataguard.consistency.duplicates import PartnerFeatures, partner_settings
+    from kmu_dataguard.consistency import PartnerFeatures, partner_settings
 
     streamed: set[str] = set()
     built: dict[Any, Any] = {}
     for ident, exp in whole.items():
         if exp.expectation_type != _PARTNERS or getattr(exp, "row_condition", None):
             continue
-        columns, _ = partner_settings(exp.dict())
+        columns = partner_settings(exp.dict()).columns
         if columns.key is None or columns.key in present:
             streamed.add(ident)
             built.setdefault(columns, PartnerFeatures(columns))

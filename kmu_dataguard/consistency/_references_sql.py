@@ -11,7 +11,7 @@ When both sides of a reference are queries on the same database, the database do
 The literal prefilter is exact in the direction that matters: two values that are equal as
 text are equal after any normalisation the rules apply (case, spaces, VAT ID formatting, e-mail
 domain), so no disagreement is lost; the fetched pairs are then judged by the same Python code
-as for two separate sources (:func:`kmu_dataguard.consistency.references.judge`), so both
+as for two separate sources (:func:`kmu_dataguard.consistency._reference_judging.judge`), so both
 routes give the same verdicts. Values are compared as trimmed text in a binary collation
 (MariaDB's default collations would call ``'Müller'`` and ``'MULLER'`` equal).
 """
