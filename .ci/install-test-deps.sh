@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the test suite needs from Debian's packages: the PostgreSQL and MariaDB server
-# binaries it starts (tests/servers.py) and Chromium for the report's browser tests.
+# binaries it starts (tests/support/servers.py) and Chromium for the report's browser tests.
 # Idempotent and quiet: does nothing when all are installed. The tests run their own
 # throw-away servers on free ports, so the packages' system services are not started here.
 set -euo pipefail

@@ -1,4 +1,5 @@
-"""Share of columns ``dataguard init`` maps right on the test exports (tests/onboarding_exports.py).
+"""Share of columns ``dataguard init`` maps right on the test exports
+(tests/support/onboarding_exports.py).
 
 Usage: PYTHONPATH=. python bench/init_accuracy.py
 
@@ -16,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from kmu_dataguard.onboarding import propose, read_source
-from tests import onboarding_exports as ox
+from tests.support import onboarding_exports as ox
 
 
 def salesforce_accounts(tmp: Path) -> tuple[Path, str, dict[str, str | None]]:

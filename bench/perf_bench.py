@@ -216,7 +216,7 @@ def postgres_rows(rows_list: list[int], csv_of: dict[int, Path]) -> list[dict]:
     import pandas as pd
     import sqlalchemy as sa
 
-    from tests.servers import PostgresServer
+    from tests.support.servers import PostgresServer
 
     server = PostgresServer.start()
     results = []

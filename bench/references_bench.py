@@ -2,7 +2,7 @@
 
     PYTHONPATH=. python bench/references_bench.py [--rows 200000] [--dialects sqlite,mariadb]
 
-Throw-away PostgreSQL and MariaDB servers are started (tests/servers.py); SQLite is a file.
+Throw-away PostgreSQL and MariaDB servers are started (tests/support/servers.py); SQLite is a file.
 ``customers`` (N rows) and ``contacts`` (N rows, each pointing to a customer, 0.1 % to none,
 0.1 % with another company name, 0.1 % with another country) are loaded; the reference
 ``contacts.customer_id → customers.customer_id`` with two agreement rules (company similar,
@@ -111,7 +111,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--dialects", default="postgresql,mariadb,sqlite")
     args = parser.parse_args()
-    from tests.servers import SECRET_PASSWORD, MariaDBServer, PostgresServer
+    from tests.support.servers import SECRET_PASSWORD, MariaDBServer, PostgresServer
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

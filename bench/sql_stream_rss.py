@@ -2,8 +2,8 @@
 
     PYTHONPATH=. python bench/sql_stream_rss.py [--rows 1000000] [--url postgresql://...]
 
-Without ``--url`` a throw-away PostgreSQL server is started (tests/servers.py). The table has
-five columns, two of them wide and never fetched; each mode reads the three others
+Without ``--url`` a throw-away PostgreSQL server is started (tests/support/servers.py). The
+table has five columns, two of them wide and never fetched; each mode reads the three others
 (id, code, city) in a fresh subprocess and reports its peak RSS (``ru_maxrss``) and the growth
 over the same process right after its imports.
 """
@@ -83,7 +83,7 @@ def main() -> None:
     args = parser.parse_args()
     server = None
     if args.url is None:
-        from tests.servers import PostgresServer
+        from tests.support.servers import PostgresServer
 
         server = PostgresServer.start()
         name = server.create_database("bench")

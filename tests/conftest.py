@@ -13,8 +13,8 @@ import pytest
 from kmu_dataguard.cli import main
 from kmu_dataguard.demo.world import DemoWorld, build_world
 
-# Real PostgreSQL and MariaDB servers (see tests/server_fixtures.py).
-pytest_plugins = ["tests.server_fixtures"]
+# Real PostgreSQL and MariaDB servers (see tests/support/server_fixtures.py).
+pytest_plugins = ["tests.support.server_fixtures"]
 
 
 @dataclass

@@ -6,7 +6,7 @@ import pytest
 
 import kmu_dataguard
 from kmu_dataguard import ExitCode, GateBlocked, Verdict
-from tests.fixing import fix_defects
+from tests.support.fixing import fix_defects
 
 
 def test_run_gate_returns_a_result_and_raise_for_verdict_blocks(world):

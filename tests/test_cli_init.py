@@ -1,6 +1,7 @@
 """``dataguard init``: the command's text and JSON output, --write, refusals and exit codes.
 
-The exports are built by :mod:`tests.onboarding_exports` (see there for the column names' sources).
+The exports are built by :mod:`tests.support.onboarding_exports` (see there for the column
+names' sources).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 
 from kmu_dataguard.cli import main
 from kmu_dataguard.onboarding import propose
-from tests import onboarding_exports as ox
+from tests.support import onboarding_exports as ox
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -148,7 +149,7 @@ def test_database_password_is_not_written(tmp_path: Path) -> None:
 def test_datev_export_then_gate(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.datev_files import write_datev
+    from tests.support.datev_files import write_datev
 
     records = [{1: 10001 + i, 2: ox.FIRMS[i % 4], 45: ox.an_iban(i)} for i in range(ox.N)]
     path = write_datev(tmp_path / "EXTF_Debitoren.csv", records)

@@ -14,8 +14,8 @@ import yaml
 
 from kmu_dataguard.entities import CANONICAL as ENTITY_COLUMNS
 from kmu_dataguard.sources.sql import open_engine, read_table
-from tests.erp_tables import load_odoo, load_sap_b1
-from tests.servers import ServerDatabase
+from tests.support.erp_tables import load_odoo, load_sap_b1
+from tests.support.servers import ServerDatabase
 
 CONNECTORS = Path(__file__).resolve().parent.parent / "connectors"
 

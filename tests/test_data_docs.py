@@ -27,7 +27,7 @@ def test_data_docs_are_built_for_every_check(world, dataguard, tmp_path):
 
 def test_data_docs_that_cannot_be_written_make_the_run_an_error(world, tmp_path):
     import kmu_dataguard
-    from tests.fixing import fix_defects
+    from tests.support.fixing import fix_defects
 
     fix_defects(world)
     blocker = tmp_path / "file"

@@ -6,8 +6,8 @@ import pytest
 
 from kmu_dataguard.errors import SourceError
 from kmu_dataguard.sources.datev import account_ranges, read_datev
-from tests.datev_files import datev_header, write_datev
-from tests.datev_titles import TITLES
+from tests.support.datev_files import datev_header, write_datev
+from tests.support.datev_titles import TITLES
 
 
 def _variant_titles() -> list[str]:
@@ -162,7 +162,7 @@ def test_error_bad_account_length_and_missing_titles_and_entity(tmp_path, datev_
     with pytest.raises(SourceError, match=r"x\.csv: line 1 field 14 \(Sachkontenlänge\) is '12'"):
         read_datev(path)
     only_header = tmp_path / "h.csv"
-    from tests.datev_files import datev_line
+    from tests.support.datev_files import datev_line
 
     only_header.write_bytes((datev_line(datev_header()) + "\r\n").encode("cp1252"))
     with pytest.raises(SourceError, match=r"h\.csv: line 2 \(column titles\) is missing"):

@@ -10,7 +10,7 @@ from kmu_dataguard import engine
 from kmu_dataguard.engine.gx_internals import frame_batch
 from kmu_dataguard.sources.table import Table
 from kmu_dataguard.suites import read_suite_file
-from tests._gx_support import ephemeral_context, failing_keys, suite_from_file, validate
+from tests.support._gx_support import ephemeral_context, failing_keys, suite_from_file, validate
 from tests.test_suites_builtin import CASES, SUITES
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write
-from tests.fixing import fix_defects
+from tests.support.fixing import fix_defects
 
 
 def test_blocked_demo_exits_1_and_names_every_seeded_defect(world, dataguard):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_process import add_gate, leftovers
+from tests.support.cli_process import add_gate, leftovers
 
 
 def _mount(folder: Path, options: str) -> None:

@@ -25,8 +25,8 @@ from kmu_dataguard.sources.delimited import read_delimited
 from kmu_dataguard.sources.excel import read_excel
 from kmu_dataguard.sources.limits import Limits
 from kmu_dataguard.sources.reading import file_format
-from tests.datev_files import datev_header, datev_line
-from tests.xlsx_files import header_then, write_xlsx
+from tests.support.datev_files import datev_header, datev_line
+from tests.support.xlsx_files import header_then, write_xlsx
 
 FUZZ = settings(
     deadline=None,

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write
-from tests.datev_files import write_datev
-from tests.erp_tables import load_odoo, load_sap_b1
-from tests.servers import SECRET_PASSWORD
+from tests.support.datev_files import write_datev
+from tests.support.erp_tables import load_odoo, load_sap_b1
+from tests.support.servers import SECRET_PASSWORD
 
 HUBSPOT_CSV = (
     "Record ID;First Name;Last Name;Company Name;Email;Phone Number;Country/Region;"

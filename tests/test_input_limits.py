@@ -21,8 +21,8 @@ from kmu_dataguard.sources.excel import read_excel
 from kmu_dataguard.sources.limits import Limits
 from kmu_dataguard.sources.reading import file_format
 from tests.conftest import write
-from tests.datev_files import datev_header, datev_line, write_datev
-from tests.xlsx_files import header_then, sheet_rows, write_xlsx
+from tests.support.datev_files import datev_header, datev_line, write_datev
+from tests.support.xlsx_files import header_then, sheet_rows, write_xlsx
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/zero are POSIX")
 

@@ -1,7 +1,7 @@
 """Onboarding, the library behind ``dataguard init``: entity and column mapping of exports.
 
-The exports are built in tmp_path by :mod:`tests.onboarding_exports`, whose docstring says where
-each system's column names come from.
+The exports are built in tmp_path by :mod:`tests.support.onboarding_exports`, whose docstring
+says where each system's column names come from.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from kmu_dataguard.errors import ConfigError
 from kmu_dataguard.onboarding import propose, read_source
 from kmu_dataguard.onboarding.headers import match_header, normalise
-from tests import onboarding_exports as ox
+from tests.support import onboarding_exports as ox
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from kmu_dataguard.sources.profiles import (
     load_profile,
     normalize_number,
 )
-from tests.datev_files import write_datev
+from tests.support.datev_files import write_datev
 
 BUILTIN = ["business_central", "datev", "hubspot", "lexoffice", "odoo", "salesforce", "sap_b1"]
 

@@ -16,7 +16,7 @@ from kmu_dataguard.config import load_config
 from kmu_dataguard.errors import ConfigError
 from kmu_dataguard.runner import run_gate
 from tests.conftest import write
-from tests.erp_tables import load_odoo
+from tests.support.erp_tables import load_odoo
 
 # ------------------------------------------------------------------------------ helpers
 

@@ -108,7 +108,7 @@ def test_language_comes_from_config_then_locale(world, tmp_path, monkeypatch):
 
 
 def test_keep_last_n_runs_per_gate_and_latest_is_the_newest(world, tmp_path):
-    from tests.fixing import fix_defects
+    from tests.support.fixing import fix_defects
 
     text = world.config.read_text(encoding="utf-8")
     world.config.write_text("report_keep: 2\n" + text, encoding="utf-8")
@@ -164,7 +164,7 @@ def test_stale_temporary_folders_of_crashed_runs_are_removed(world, tmp_path):
 
 
 def test_unwritable_report_folder_is_an_error_not_a_pass(world, tmp_path):
-    from tests.fixing import fix_defects
+    from tests.support.fixing import fix_defects
 
     fix_defects(world)
     blocker = tmp_path / "file-not-folder"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import kmu_dataguard
 from kmu_dataguard.report.store import write_report
-from tests.cli_process import add_gate, leftovers, start
+from tests.support.cli_process import add_gate, leftovers, start
 
 RUNS = 8
 KEEP = 3

@@ -18,8 +18,8 @@ import pytest
 
 from kmu_dataguard._secrets import mask_url, url_secrets
 from tests.conftest import write
-from tests.erp_tables import load_odoo
-from tests.servers import SECRET_PASSWORD
+from tests.support.erp_tables import load_odoo
+from tests.support.servers import SECRET_PASSWORD
 
 SPELLINGS = {
     SECRET_PASSWORD,

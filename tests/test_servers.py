@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests import server_fixtures as conftest
-from tests.servers import PostgresServer, ServerUnavailable, _find_binary
+from tests.support import server_fixtures as conftest
+from tests.support.servers import PostgresServer, ServerUnavailable, _find_binary
 
 
 class _NoServer(PostgresServer):

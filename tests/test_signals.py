@@ -18,7 +18,7 @@ import pytest
 
 import kmu_dataguard
 from kmu_dataguard.demo.world import build_world
-from tests.cli_process import add_gate, leftovers, start
+from tests.support.cli_process import add_gate, leftovers, start
 
 ROWS = 20000
 TIMEOUT_S = 240

@@ -27,8 +27,8 @@ from kmu_dataguard.errors import ConfigError
 from kmu_dataguard.sources import sql
 from kmu_dataguard.sources.sql import errors as sql_errors
 from tests.conftest import write
-from tests.server_fixtures import _server_database, _start
-from tests.servers import MariaDBServer, PostgresServer, ServerDatabase
+from tests.support.server_fixtures import _server_database, _start
+from tests.support.servers import MariaDBServer, PostgresServer, ServerDatabase
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = ("customer_id", "name", "street", "postal_code", "city", "country")

@@ -19,7 +19,7 @@ from kmu_dataguard.errors import ConfigError
 from kmu_dataguard.sources import sql
 from kmu_dataguard.sources.sql import guard, introspect
 from tests.conftest import write
-from tests.servers import ServerDatabase
+from tests.support.servers import ServerDatabase
 
 ROWS = [
     ("K-1", "Bäckerei Schulze GmbH", "Hauptstraße 1", "01067", "Dresden", "DE"),

@@ -25,7 +25,7 @@ from kmu_dataguard.sources.sql import (
     redact_url,
     to_text,
 )
-from tests.servers import SECRET_PASSWORD, ServerDatabase, free_port
+from tests.support.servers import SECRET_PASSWORD, ServerDatabase, free_port
 
 SECRET_FORMS = {SECRET_PASSWORD, quote_plus(SECRET_PASSWORD), quote(SECRET_PASSWORD, safe="")}
 
@@ -149,7 +149,7 @@ def test_server_sessions_are_read_only(dialect: str, request: pytest.FixtureRequ
         "pg_database" if dialect == "postgresql" else "mariadb_database"
     )
     make_table(db, "kunden", [{"nr": "0001"}], nr=sa.String(10))
-    # The reader account may write (see tests/servers.py): only the session stops it.
+    # The reader account may write (see tests/support/servers.py): only the session stops it.
     plain = sa.create_engine(db.url, poolclass=sa.pool.NullPool)
     with plain.begin() as conn:
         conn.exec_driver_sql("INSERT INTO kunden (nr) VALUES ('0002')")

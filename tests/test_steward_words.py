@@ -12,7 +12,7 @@ import pytest
 from kmu_dataguard.consistency.reasons import _TEMPLATES, localize, reason_text
 from kmu_dataguard.entities import CANONICAL, column_label
 from tests.conftest import write
-from tests.datev_files import write_datev
+from tests.support.datev_files import write_datev
 
 HEADER = (
     "Kd.-Nr.;Firmenname;Straße;PLZ;Ort;Land;USt-IdNr.;Steuernummer;E-Mail;Telefon;IBAN;BIC;"

@@ -12,7 +12,7 @@ from great_expectations.expectations.registry import get_expectation_impl
 from kmu_dataguard.entities import CANONICAL
 from kmu_dataguard.paths import builtin_dir
 from kmu_dataguard.validators import PYTHON_ONLY
-from tests._gx_support import ephemeral_context, failing_keys, suite_from_file, validate
+from tests.support._gx_support import ephemeral_context, failing_keys, suite_from_file, validate
 
 SUITES = sorted(builtin_dir("expectations").glob("*.json"))
 ENTITY_KEYS = {

@@ -22,7 +22,7 @@ from kmu_dataguard.validators.catalog import (
     row_local,
     validator,
 )
-from tests._gx_support import ephemeral_context, validate
+from tests.support._gx_support import ephemeral_context, validate
 
 register()
 

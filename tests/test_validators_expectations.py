@@ -12,7 +12,7 @@ from great_expectations.render.view import DefaultJinjaPageView
 
 from kmu_dataguard.validators import PYTHON_ONLY, register
 from kmu_dataguard.validators import expectations as kx
-from tests._gx_support import ephemeral_context, exception_messages, validate
+from tests.support._gx_support import ephemeral_context, exception_messages, validate
 
 ALL = kx.COLUMN_EXPECTATIONS + kx.PAIR_EXPECTATIONS
 

@@ -1,6 +1,6 @@
 """Workbooks built to exhaust memory or time are refused quickly, by what their zip declares or by
 counting cells while streaming; an honest workbook still reads. The files are written part by
-part (tests/xlsx_files.py), so each stays small on disk and quick to build."""
+part (tests/support/xlsx_files.py), so each stays small on disk and quick to build."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from kmu_dataguard.errors import SourceError
 from kmu_dataguard.sources.excel import read_excel
 from kmu_dataguard.sources.limits import Limits
-from tests.xlsx_files import column_letter, header_then, write_xlsx
+from tests.support.xlsx_files import column_letter, header_then, write_xlsx
 
 
 def _identical_rows(rows: int, columns: int, *, numbered: bool = True) -> Iterator[bytes]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from tests.datev_titles import TITLES
+from tests.support.datev_titles import TITLES
 
 
 def datev_line(values: list[object]) -> str:

@@ -1,11 +1,11 @@
 """Real PostgreSQL and MariaDB servers, one fresh database per test (a pytest plugin).
 
 Session fixtures ``postgres_server`` and ``mariadb_server`` start a throw-away server on first
-use (see :mod:`tests.servers`). If a server binary is missing, every test that needs it FAILS
-with a message saying how to install it; set ``DATAGUARD_SKIP_SERVERS=1`` to skip those tests
-instead (a local run without the servers).
+use (see :mod:`tests.support.servers`). If a server binary is missing, every test that needs
+it FAILS with a message saying how to install it; set ``DATAGUARD_SKIP_SERVERS=1`` to skip
+those tests instead (a local run without the servers).
 
-Per-test fixtures return a :class:`tests.servers.ServerDatabase`:
+Per-test fixtures return a :class:`tests.support.servers.ServerDatabase`:
 
 * ``pg_database`` / ``mariadb_database``: an empty database on the real server;
 * ``sql_database``: parametrized over sqlite, postgresql and mariadb, for code that must behave
@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import pytest
 
-from tests.servers import (
+from tests.support.servers import (
     SECRET_PASSWORD,
     MariaDBServer,
     PostgresServer,
