@@ -2,8 +2,8 @@
 
 Every model refuses unknown keys and is frozen. :class:`Config` is the whole file; the checks
 that span sections (a check names a defined source, a suite exists, …) are in
-:mod:`kmu_dataguard.config.validate`, reading and interpolation in
-:mod:`kmu_dataguard.config.loading`.
+:mod:`kmu_dataguard.config.validate`, reading in :mod:`kmu_dataguard.config.loading` and
+``${ENV}`` interpolation in :mod:`kmu_dataguard.config.environment`.
 """
 
 from __future__ import annotations
