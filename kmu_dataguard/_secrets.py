@@ -1,9 +1,10 @@
-"""Passwords in database URLs: where they hide, and how a URL is shown without them.
+"""Secrets kept out of messages: passwords in database URLs and values from the environment.
 
 A password may sit in the URL's user part (``user:pw@host``) or in its query string
 (``?password=pw``, ``?sslpassword=pw`` — drivers accept both), written percent-encoded or not.
 Everything that prints a URL or a driver message goes through :func:`mask_url` or blanks the
-values of :func:`url_secrets`.
+values of :func:`url_secrets`; :func:`redact` blanks a set of known secrets (a configuration's
+``Config.secrets``) out of any text.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from urllib.parse import quote, quote_plus
 
 from sqlalchemy.engine import URL, make_url
 
-__all__ = ["SECRET_QUERY_KEYS", "mask_url", "url_secrets"]
+__all__ = ["SECRET_QUERY_KEYS", "mask_url", "redact", "url_secrets"]
 
 #: Query parameters whose value is a credential (compared without case).
 SECRET_QUERY_KEYS = frozenset(
@@ -70,3 +71,11 @@ def mask_url(url: str | URL) -> str:
         return f"{match.group(1)}://<unparsable URL>" if match else "<unparsable database URL>"
     hidden = {key: (_MASK if _is_secret_key(key) else value) for key, value in parsed.query.items()}
     return parsed.set(query=hidden).render_as_string(hide_password=True)
+
+
+def redact(text: str, secrets: frozenset[str] | set[str]) -> str:
+    """Replace every known secret in ``text`` by ``***`` (longest first)."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, _MASK)
+    return text

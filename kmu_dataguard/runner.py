@@ -19,13 +19,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kmu_dataguard._secrets import redact
 from kmu_dataguard.column_match import mismatch_message
 from kmu_dataguard.config import (
     CheckConfig,
     Config,
     build_config,
     load_config,
-    redact,
     safe_name,
 )
 from kmu_dataguard.errors import ConfigError, DataguardError, RunStopped, SourceError, one_line

@@ -174,14 +174,14 @@ def test_duplicate_key_in_config_is_refused(tmp_path):
 
 
 def test_interpolation_keeps_shared_nodes_shared(monkeypatch):
-    from kmu_dataguard.config import _interpolate
+    from kmu_dataguard.config.environment import interpolate
 
     monkeypatch.setenv("HOST", "db.local")
     node: object = ["${HOST}"]
     for _ in range(60):  # 2**60 strings when copied out: only possible if done once per node
         node = [node, node]
     secrets: set[str] = set()
-    done = _interpolate({"x": node}, secrets, Path("dataguard.yml"), ())["x"]
+    done = interpolate({"x": node}, secrets, Path("dataguard.yml"), ())["x"]
     assert done[0] is done[1]
     while isinstance(done[0], list):
         done = done[0]

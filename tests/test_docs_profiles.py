@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kmu_dataguard.cli import main
-from kmu_dataguard.sources import profiles
+from kmu_dataguard.sources.profiles import loading as profiles
 
 DOC = (Path(__file__).parents[1] / "docs" / "profiles.md").read_text(encoding="utf-8")
 

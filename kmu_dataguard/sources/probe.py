@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kmu_dataguard.config import Config, redact
+from kmu_dataguard._secrets import redact
+from kmu_dataguard.config import Config
 from kmu_dataguard.errors import DataguardError
 
 __all__ = ["CheckProbe", "SourceProbe", "probe_sources"]
