@@ -14,7 +14,7 @@ from urllib.parse import quote, quote_plus
 
 from sqlalchemy.engine import URL, make_url
 
-__all__ = ["SECRET_QUERY_KEYS", "mask_url", "redact", "url_secrets"]
+__all__ = ["SECRET_QUERY_KEYS", "mask_passwords_in_text", "mask_url", "redact", "url_secrets"]
 
 #: Query parameters whose value is a credential (compared without case).
 SECRET_QUERY_KEYS = frozenset(
@@ -79,3 +79,14 @@ def redact(text: str, secrets: frozenset[str] | set[str]) -> str:
         if secret:
             text = text.replace(secret, _MASK)
     return text
+
+
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]+@")
+
+
+def mask_passwords_in_text(text: str) -> str:
+    """``…://user:secret@host…`` anywhere in ``text`` (a library's log line) → ``user:***@``.
+
+    For text whose secrets are not known in advance; known ones go through :func:`redact`.
+    """
+    return _URL_PASSWORD.sub(r"\1***@", text)

@@ -10,14 +10,14 @@ and with any URL password blanked.
 from __future__ import annotations
 
 import logging
-import re
+
+from kmu_dataguard._secrets import mask_passwords_in_text
 
 __all__ = ["route_library_logs"]
 
 log = logging.getLogger("kmu_dataguard.library")
 
 _LIBRARIES = ("great_expectations", "sqlalchemy")
-_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]+@")
 _MAX_CHARS = 300
 
 
@@ -30,7 +30,7 @@ class _OneDebugLine(logging.Handler):
         except Exception:  # a library's malformed format string must not hide anything else
             text = str(record.msg)
         first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-        log.debug("%s: %s", record.name, _URL_PASSWORD.sub(r"\1***@", first)[:_MAX_CHARS])
+        log.debug("%s: %s", record.name, mask_passwords_in_text(first)[:_MAX_CHARS])
 
 
 def route_library_logs() -> None:

@@ -154,3 +154,13 @@ def test_url_on_the_command_line_and_debug_logs_do_not_leak(pg_database, tmp_pat
         assert _leaks(proc.stdout + proc.stderr) == [], args[1:3]
         assert b"Falsch-Passwort-99" not in proc.stdout + proc.stderr
     assert _files_leaking(tmp_path, skip=set()) == []
+
+
+def test_passwords_in_free_text_are_masked_in_one_place():
+    """Library log lines carry URLs whose secrets are not known beforehand."""
+    from kmu_dataguard._secrets import mask_passwords_in_text
+
+    line = "connect postgresql://guard:S3cr%40t@db:5432/erp failed; mysql://u:p@h/x"
+    masked = mask_passwords_in_text(line)
+    assert "S3cr" not in masked and ":p@" not in masked
+    assert "postgresql://guard:***@db:5432/erp" in masked and "mysql://u:***@h/x" in masked

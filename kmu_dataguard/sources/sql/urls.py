@@ -12,7 +12,7 @@ from urllib.parse import quote, unquote
 
 from sqlalchemy.engine import URL, make_url
 
-from kmu_dataguard._secrets import mask_url, url_secrets
+from kmu_dataguard._secrets import mask_url, redact, url_secrets
 from kmu_dataguard.errors import ConfigError, SourceError
 
 __all__ = ["redact_url"]
@@ -23,18 +23,12 @@ def redact_url(url: str | URL) -> str:
     return mask_url(url)
 
 
-def _secrets_of(url: URL | None) -> list[str]:
-    """The credentials of ``url`` in the spellings a driver message could contain."""
-    # Very short passwords are not blanked: "p" would mangle every message, and no driver
-    # message echoes a password anyway (this is a second line of defence).
-    return sorted((s for s in url_secrets(url) if len(s) >= 4), key=len, reverse=True)
-
-
 def _scrub(text: str, url: URL | None) -> str:
     """One line of ``text`` with any password of ``url`` blanked out."""
-    for secret in _secrets_of(url):
-        text = text.replace(secret, "***")
-    return " ".join(text.split())
+    # Very short passwords are not blanked: "p" would mangle every message, and no driver
+    # message echoes a password anyway (this is a second line of defence).
+    secrets = {s for s in url_secrets(url) if len(s) >= 4}
+    return " ".join(redact(text, secrets).split())
 
 
 def _parse(url: str) -> URL:
