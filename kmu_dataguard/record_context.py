@@ -7,7 +7,7 @@ same text conversion as the validation, so the keys match exactly).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from kmu_dataguard.results import CheckResult, RecordContext
@@ -40,8 +40,7 @@ def record_context(
     """(name, city) of the records ``keys`` (row numbers when ``key`` is None), or None when
     the table has neither a name nor a city column."""
     present = set(table.columns)
-    person = [c for c in _PERSON if c in present]
-    names = [c for c in (_NAME, *person, _COMPANY) if c in present]
+    names = [c for c in (_NAME, *_PERSON, _COMPANY) if c in present]
     city = _CITY if _CITY in present else None
     if not keys or (not names and city is None):
         return None
@@ -55,10 +54,21 @@ def record_context(
         if not hit.any():
             continue
         part = frame[hit]
-        for ident, row in zip(ids[hit], part.itertuples(index=False), strict=True):
-            if ident not in values:  # a duplicated key shows its first record
-                record = dict(zip(part.columns, row, strict=True))
-                values[ident] = (_name(record, person), _text(record.get(city)) if city else None)
+        column = {c: part[c].tolist() for c in part.columns}
+        empty = [None] * len(part)
+        found_names = [
+            _name(own, first, last, company)
+            for own, first, last, company in zip(
+                column.get(_NAME, empty),
+                column.get("first_name", empty),
+                column.get("last_name", empty),
+                column.get(_COMPANY, empty),
+                strict=True,
+            )
+        ]
+        cities = [_text(v) for v in column[city]] if city else empty
+        for ident, name, place in zip(ids[hit].tolist(), found_names, cities, strict=True):
+            values.setdefault(ident, (name, place))  # a duplicated key shows its first record
     return RecordContext(
         name_column=_NAME if names else None,
         city_column=city,
@@ -91,10 +101,10 @@ def _ids(frame: Any, key: str | None, first_row: int) -> Any:
     return frame[key].reset_index(drop=True).astype(object)
 
 
-def _name(record: dict[str, Any], person: Iterable[str]) -> str | None:
+def _name(own: Any, first: Any, last: Any, company: Any) -> str | None:
     """The name, else "first last" (a private customer, a contact), else the company."""
-    full = " ".join(t for t in (_text(record.get(c)) for c in person) if t)
-    return _text(record.get(_NAME)) or full or _text(record.get(_COMPANY))
+    full = " ".join(t for t in (_text(first), _text(last)) if t)
+    return _text(own) or full or _text(company)
 
 
 def _text(value: Any) -> str | None:
