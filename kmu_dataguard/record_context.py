@@ -7,13 +7,18 @@ same text conversion as the validation, so the keys match exactly).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
+from kmu_dataguard._secrets import mask_passwords_in_text, redact
+from kmu_dataguard.errors import one_line
 from kmu_dataguard.results import CheckResult, RecordContext
 from kmu_dataguard.sources.table import SqlTable, Table
 
-__all__ = ["failing_keys", "record_context"]
+__all__ = ["add_context", "failing_keys", "record_context"]
+
+log = logging.getLogger("kmu_dataguard")
 
 _NAME, _CITY, _COMPANY = "name", "city", "company"
 _PERSON = ("first_name", "last_name")
@@ -32,6 +37,36 @@ def failing_keys(check: CheckResult) -> set[str]:
         for group in outcome.groups:
             keys.update(k for k in group.keys if k is not None)
     return keys
+
+
+def add_context(
+    result: CheckResult,
+    sides: list[tuple[Table | SqlTable, str | None]],
+    secrets: set[str] | frozenset[str] = frozenset(),
+    keys: set[str] | None = None,
+) -> None:
+    """Put the name and city of ``keys`` (default: every failing key of ``result``) on it,
+    looked up in ``sides`` (table, key column) in turn.
+
+    The verdict stands without them: a lookup that fails is logged, never an error.
+    """
+    keys = failing_keys(result) if keys is None else keys
+    try:
+        for table, key in sides:
+            rest = keys - set(result.context.values) if result.context else keys
+            if not rest:
+                return
+            found = record_context(table, key, rest)
+            if found is None:
+                continue
+            if result.context is None:
+                result.context = found
+            else:
+                result.context.values.update(found.values)
+                result.context.personal |= found.personal
+    except Exception as exc:  # the records were validated; only the lists lack the names
+        detail = mask_passwords_in_text(redact(one_line(exc, 200), secrets))
+        log.warning("%s: names and cities of the failing records not read: %s", result.name, detail)
 
 
 def record_context(

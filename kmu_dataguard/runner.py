@@ -274,13 +274,14 @@ def _run_check(
                 if mismatch is not None:  # one error, not one per expectation
                     raise SourceError(mismatch)
                 from kmu_dataguard.engine import validate_table
+                from kmu_dataguard.record_context import add_context
 
                 log.info("validating %s (%d rows) with suite %s", name, table.rows, spec.name)
                 result.expectations += validate_table(
                     table, spec, key=key, max_keys=max_keys, keep_validations=validations
                 )
+                add_context(result, [(table, key)], secrets)
             result.source_headers = table.source_headers
-            _add_context(result, table, key, secrets)
         for outcome in result.expectations:
             if outcome.error is not None:
                 outcome.error = redact(outcome.error, secrets)
@@ -294,20 +295,6 @@ def _run_check(
         result.errors.append(f"unexpected error ({type(exc).__name__}): {detail}")
     judge_check(result, fail_on)
     return result
-
-
-def _add_context(result: CheckResult, table: Any, key: str | None, secrets: set[str]) -> None:
-    """Name and city beside the failing keys; the verdict stands without them."""
-    from kmu_dataguard.record_context import failing_keys, record_context
-
-    keys = failing_keys(result)
-    if not keys:
-        return
-    try:
-        result.context = record_context(table, key, keys)
-    except Exception as exc:  # the records were validated; only the lists lack the names
-        detail = redact(one_line(exc, 200), secrets)
-        log.warning("%s: names and cities of the failing records not read: %s", result.name, detail)
 
 
 def _judge_source(cfg: Config, name: str, check: CheckConfig, table: Any) -> list[Any]:

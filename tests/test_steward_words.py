@@ -208,3 +208,20 @@ def test_datev_lists_use_datevs_field_titles(tmp_path, datev_records, dataguard)
         rows = list(csv.reader(f, delimiter=";"))
     assert rows[0][:3] == ["Konto", "Name", "Ort"]
     assert ["10099", "Klein Metallbau OHG", "Leipzig"] in [r[:3] for r in rows]
+
+
+def test_reference_lists_name_both_sides(world, tmp_path, dataguard):
+    """A contact pointing at a customer: its row names the contact (the CRM export is read into
+    memory). The customers live in the ERP database, where the reference is not read row by
+    row into Python for names: the customer's row keeps its key only."""
+    report = tmp_path / "report"
+    run = dataguard(
+        "gate", "invoicing", "--config", str(world.config), "--lang", "de", "--report", str(report)
+    )
+    assert run.code == 1
+    rows = _list(report, "contacts_have_customer")
+    header, body = rows[0], rows[1:]
+    assert header[:2] == ["Kontakt-Nr.", "Name"]
+    by_key = {r[0]: r for r in body}
+    assert by_key["C00014"][1]  # the contact's own name
+    assert by_key["K10012"][1] == ""  # the customer of contact C00012, in the database

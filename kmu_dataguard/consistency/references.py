@@ -35,7 +35,9 @@ from kmu_dataguard.config import Config, ReferenceConfig
 from kmu_dataguard.consistency._reference_outcomes import Findings, outcomes
 from kmu_dataguard.consistency._reference_rules import Rule, resolve_rules
 from kmu_dataguard.errors import SourceError
+from kmu_dataguard.record_context import add_context
 from kmu_dataguard.results import CheckResult
+from kmu_dataguard.sources.table import SqlTable
 
 __all__ = ["check_reference"]
 
@@ -88,29 +90,20 @@ def check_reference(config: Config, name: str, *, max_keys: int | None = None) -
         result.key = child_key
         result.rows = child.rows
         result.source = f"{source.check}.{source.column} → {target.check}.{target_column}"
-        if _same_database(child, parent) and child_key is not None:
-            log.info("reference %s: joining in the database", name)
-            findings = _in_database(
-                child,
-                parent,
-                reference,
-                rules,
-                child_key,
-                parent_key or target_column,
-                target_column,
-            )
-        else:
-            log.info("reference %s: streaming both sides", name)
-            findings = _streamed(
-                child,
-                parent,
-                reference,
-                rules,
-                child_key,
-                parent_key or target_column,
-                target_column,
-            )
+        joined = _same_database(child, parent) and child_key is not None
+        log.info("reference %s: %s", name, "joining in the database" if joined else "streaming")
+        find = _in_database if joined else _streamed
+        findings = find(
+            child, parent, reference, rules, child_key, parent_key or target_column, target_column
+        )
         result.expectations = outcomes(name, reference, rules, findings, max_keys)
+        # Name and city beside the referring records' keys (a contact's), looked up among the
+        # referring records only: a customer number may equal a contact number. Only from a
+        # table in memory: a reference joined in its database reads no rows into Python.
+        result.source_headers = child.source_headers
+        if not isinstance(child, SqlTable):
+            referring = {k for o in result.expectations for k in o.failing_keys if k is not None}
+            add_context(result, [(child, child_key)], keys=referring)
     finally:
         for table in tables:
             table.close()  # a database table disposes its reader engine
@@ -131,7 +124,6 @@ def _require(
 
 
 def _same_database(child: Any, parent: Any) -> bool:
-    from kmu_dataguard.sources.table import SqlTable
 
     if not (isinstance(child, SqlTable) and isinstance(parent, SqlTable)):
         return False
@@ -233,7 +225,6 @@ def _stripped(value: Any) -> str:
 
 def _rows(table: Any, columns: list[str | None]) -> Iterator[tuple[Any, ...]]:
     """The rows of ``columns`` (None: a column of Nones), streamed from SQL in chunks."""
-    from kmu_dataguard.sources.table import SqlTable
 
     wanted = list(dict.fromkeys(c for c in columns if c is not None))
     if isinstance(table, SqlTable):
