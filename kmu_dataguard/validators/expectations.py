@@ -135,15 +135,8 @@ class _Sentence:
             )
         ]
 
-
-class _KmuColumnMapExpectation(_Sentence, ColumnMapExpectation):
-    """Base of the single-column expectations; abstract (no map_metric), so not registered."""
-
-    # Declared here, on the pydantic model, so subclasses' values stay class attributes.
-    sentence: ClassVar[str] = ""
-    clauses: ClassVar[tuple[tuple[str, str], ...]] = ()
-    render_params: ClassVar[tuple[str, ...]] = ("column",)
-
+    # The renderers of every generated expectation, defined once here: GX registers the
+    # renderer functions it finds on each concrete class, inherited ones included.
     @classmethod
     def _prescriptive_template(
         cls, renderer_configuration: RendererConfiguration
@@ -159,6 +152,15 @@ class _KmuColumnMapExpectation(_Sentence, ColumnMapExpectation):
         runtime_configuration: dict | None = None,
     ) -> list[RenderedStringTemplateContent]:
         return cls._legacy_sentence(configuration, result, runtime_configuration)
+
+
+class _KmuColumnMapExpectation(_Sentence, ColumnMapExpectation):
+    """Base of the single-column expectations; abstract (no map_metric), so not registered."""
+
+    # Declared here, on the pydantic model, so subclasses' values stay class attributes.
+    sentence: ClassVar[str] = ""
+    clauses: ClassVar[tuple[tuple[str, str], ...]] = ()
+    render_params: ClassVar[tuple[str, ...]] = ("column",)
 
 
 class _KmuColumnPairMapExpectation(_Sentence, ColumnPairMapExpectation):
@@ -172,22 +174,6 @@ class _KmuColumnPairMapExpectation(_Sentence, ColumnPairMapExpectation):
     success_keys: ClassVar[tuple[str, ...]] = ("column_A", "column_B", "ignore_row_if", "mostly")
     args_keys: ClassVar[tuple[str, ...]] = ("column_A", "column_B")
     render_params: ClassVar[tuple[str, ...]] = ("column_A", "column_B")
-
-    @classmethod
-    def _prescriptive_template(
-        cls, renderer_configuration: RendererConfiguration
-    ) -> RendererConfiguration:
-        return cls._fill_template(renderer_configuration)
-
-    @classmethod
-    @renderer(renderer_type=LegacyRendererType.PRESCRIPTIVE)
-    def _prescriptive_renderer(
-        cls,
-        configuration: Any = None,
-        result: Any = None,
-        runtime_configuration: dict | None = None,
-    ) -> list[RenderedStringTemplateContent]:
-        return cls._legacy_sentence(configuration, result, runtime_configuration)
 
 
 # --------------------------------------------------------------------------- generation
