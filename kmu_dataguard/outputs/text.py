@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from kmu_dataguard.consistency.reasons import localize
 from kmu_dataguard.gate import expectation_verdict
-from kmu_dataguard.report.i18n import LANGS, Lang, Texts, format_number, format_percent
+from kmu_dataguard.report.i18n import (
+    LANGS,
+    Lang,
+    Texts,
+    format_number,
+    format_percent,
+    problem_text,
+)
 from kmu_dataguard.results import CheckResult, ExpectationOutcome, GateResult
 
 __all__ = ["render_text"]
@@ -77,8 +84,6 @@ def _problems(n: int, t: Texts) -> str:
 
 
 def _line(outcome: ExpectationOutcome, check: CheckResult, result: GateResult, t: Texts) -> str:
-    from kmu_dataguard.report.html import problem_text
-
     what = problem_text(outcome, t, check.source_headers)
     ident = f"[{outcome.id}]"
     verdict = outcome.verdict or expectation_verdict(outcome, result.fail_on)

@@ -34,12 +34,12 @@ from kmu_dataguard.report.i18n import (
     format_datetime,
     format_number,
     format_percent,
+    problem_text,
 )
 from kmu_dataguard.report.masking import mask_result
 from kmu_dataguard.results import CheckResult, ExpectationOutcome, GateResult
-from kmu_dataguard.validators.catalog import problem_label
 
-__all__ = ["PAGE_ROWS", "HistoryEntry", "problem_text", "render_report"]
+__all__ = ["PAGE_ROWS", "HistoryEntry", "render_report"]
 
 #: Failing-record rows per check listed in the page; the export has all of them.
 PAGE_ROWS = 1000
@@ -210,13 +210,6 @@ def _outcome_view(outcome: ExpectationOutcome, t: Texts, check: CheckResult) -> 
 
 def _who(context: tuple[str | None, str | None] | None) -> str:
     return ", ".join(v for v in context or () if v)
-
-
-def problem_text(outcome: ExpectationOutcome, t: Texts, headers: dict[str, str]) -> str:
-    """A short label such as ``IBAN: ungültig`` or ``PLZ: falsches Format``."""
-    phrase = problem_label(outcome.type, t.lang)
-    column = (outcome.column or "").split(",")[0]
-    return f"{column_label(column, t.lang, headers)}: {phrase}" if column else phrase
 
 
 def _strip_credentials(text: str) -> str:

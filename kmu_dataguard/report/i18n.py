@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from kmu_dataguard.results import ExpectationOutcome
 
 __all__ = [
     "LANGS",
@@ -18,6 +21,7 @@ __all__ = [
     "format_datetime",
     "format_number",
     "format_percent",
+    "problem_text",
     "resolve_lang",
     "texts",
 ]
@@ -87,6 +91,17 @@ class Texts:
 
 def texts(lang: Lang) -> Texts:
     return Texts(lang)
+
+
+def problem_text(outcome: ExpectationOutcome, t: Texts, headers: Mapping[str, str]) -> str:
+    """What broke, as the steward reads it: ``IBAN: ungültig``, ``PLZ: falsches Format``
+    (the column by the source's header or its label, the phrase from the validator catalog)."""
+    from kmu_dataguard.entities import column_label
+    from kmu_dataguard.validators.catalog import problem_label
+
+    phrase = problem_label(outcome.type, t.lang)
+    column = (outcome.column or "").split(",")[0]
+    return f"{column_label(column, t.lang, headers)}: {phrase}" if column else phrase
 
 
 # key: (German, English)
