@@ -7,6 +7,7 @@ import codecs
 import datetime as dt
 import gc
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -309,3 +310,26 @@ def test_a_broken_workbook_leaves_no_file_open(tmp_path):
         warnings.simplefilter("error", ResourceWarning)
         assert _read(lambda: read_excel(path)) is None
         gc.collect()  # an unclosed file would warn here
+
+
+def test_a_sheet_entry_openpyxl_would_drop_fails_closed(tmp_path):
+    """Found by the fuzzer: a <sheet> without its r:id is dropped by openpyxl with a warning;
+    its rows would be missing without a word. The read refuses the workbook instead."""
+    from openpyxl import Workbook
+
+    from kmu_dataguard.errors import SourceError
+
+    book = Workbook()
+    book.active.append(["Kundennummer", "Name"])
+    book.active.append(["K1", "Muster GmbH"])
+    good = tmp_path / "good.xlsx"
+    book.save(good)
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = re.sub(rb' r:id="[^"]*"', b"", data)
+            dst.writestr(item, data)
+    with pytest.raises(SourceError, match="sheet's entry in the workbook is broken"):
+        read_excel(broken)

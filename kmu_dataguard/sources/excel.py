@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 import os
 import re
+import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -39,6 +41,8 @@ from kmu_dataguard.sources.limits import DEFAULT_LIMITS, Limits, limit_exceeded,
 from kmu_dataguard.sources.xlsx_guard import inspect_xlsx, not_a_workbook
 
 __all__ = ["EXCEL_MAX_ROWS", "cell_to_text", "read_excel"]
+
+log = logging.getLogger("kmu_dataguard")
 
 _ZERO_PAD = re.compile(r"^0+$")
 # No workbook Excel or LibreOffice can open has more rows; openpyxl would invent the rows up to
@@ -109,12 +113,25 @@ def _open(path: Path, source: str, limits: Limits, stack: ExitStack) -> Any:
     inspect_xlsx(path, source, limits)
     try:
         fh = stack.enter_context(path.open("rb"))
-        wb = load_workbook(fh, read_only=True, data_only=True)
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            wb = load_workbook(fh, read_only=True, data_only=True)
     except _BROKEN as exc:
         raise not_a_workbook(source, exc) from exc
     except OSError as exc:
         raise SourceError(f"{source}: cannot be read ({exc}); check the file") from exc
     stack.callback(wb.close)
+    for warning in said:
+        text = " ".join(str(warning.message).split())
+        if "invalid specification" in text:
+            # openpyxl drops a sheet whose entry in the workbook is broken: its rows would be
+            # missing without a word. Fail closed rather than check what is left.
+            raise SourceError(
+                f"{source}: a sheet's entry in the workbook is broken ({text}); open the file "
+                "in Excel and save it again, or export the sheet as CSV UTF-8"
+            )
+        # Other notes (unsupported extensions, no default style) change no cell value.
+        log.debug("%s: openpyxl: %s", source, text)
     return wb
 
 
