@@ -8,7 +8,9 @@ process exit code the CLI maps it to (see :mod:`kmu_dataguard.exit_codes`)::
     └── ValidationUnavailable  exit 3  something that was asked for could not be checked
         ├── SourceError                a source is unreachable, unreadable or lacks a column
         ├── SuiteError                 a suite file is missing, unreadable or cannot be fully loaded
-        └── EngineError                the validation engine failed while running a suite
+        ├── EngineError                the validation engine failed while running a suite
+        └── HistoryError               the run history cannot be read or written (a gate never
+                                       passes unrecorded; ``history: off`` turns it off)
 
 :class:`GateBlocked` is not an error of the tool: it is raised on request by
 ``GateResult.raise_for_verdict()`` when the data failed a blocking expectation.
@@ -36,6 +38,7 @@ __all__ = [
     "DataguardError",
     "EngineError",
     "GateBlocked",
+    "HistoryError",
     "RunStopped",
     "SourceError",
     "SuiteError",
@@ -84,6 +87,10 @@ class SuiteError(ValidationUnavailable):
 
 class EngineError(ValidationUnavailable):
     """The validation engine failed while running a suite."""
+
+
+class HistoryError(ValidationUnavailable):
+    """The run history store cannot be opened, read or written (corrupt, locked, newer)."""
 
 
 class GateBlocked(Exception):

@@ -16,6 +16,7 @@ from kmu_dataguard.exit_codes import ExitCode
 
 __all__ = [
     "SCHEMA_VERSION",
+    "CheckHistory",
     "CheckResult",
     "ExpectationOutcome",
     "GateResult",
@@ -23,6 +24,7 @@ __all__ = [
     "RecordContext",
     "RunError",
     "Severity",
+    "TrendPoint",
     "Verdict",
 ]
 
@@ -124,6 +126,44 @@ class RecordContext:
     personal: bool = True
 
 
+@dataclass(frozen=True)
+class TrendPoint:
+    """One earlier run of a check, for the trend chart."""
+
+    run_id: str
+    started_at: datetime
+    verdict: str
+    failing_records: int
+    rows: int
+
+
+@dataclass
+class CheckHistory:
+    """The check against the last run that validated it, and its recent runs (from the history).
+
+    ``new_keys`` failed now but not then; ``fixed`` failed then but not now. When either list
+    was cut by ``--max-keys`` (``complete`` false) the two are lower bounds. For the steward
+    outputs; the JSON carries only the counts.
+    """
+
+    previous_run: str | None
+    previous_rows: int | None = None
+    new_keys: set[str] = field(default_factory=set)
+    fixed: int = 0
+    complete: bool = True
+    trend: list[TrendPoint] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any] | None:
+        if self.previous_run is None:
+            return None
+        return {
+            "previous_run": self.previous_run,
+            "new_failing": len(self.new_keys),
+            "fixed": self.fixed,
+            "complete": self.complete,
+        }
+
+
 @dataclass
 class CheckResult:
     """One check: a table read from a source and validated with one suite.
@@ -142,6 +182,7 @@ class CheckResult:
     verdict: Verdict = Verdict.ERROR
     source_headers: dict[str, str] = field(default_factory=dict)
     context: RecordContext | None = None
+    history: CheckHistory | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -152,6 +193,7 @@ class CheckResult:
             "rows": self.rows,
             "verdict": str(self.verdict),
             "expectations": [e.to_dict() for e in self.expectations],
+            "history": None if self.history is None else self.history.to_dict(),
         }
 
 
@@ -181,6 +223,8 @@ class GateResult:
     report_path: str | None = None
     #: the language of the human outputs (``--lang``, config, locale); JSON is language-neutral
     lang: str = "en"
+    #: the id under which the run is recorded in the history (None: history off)
+    run_id: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -209,6 +253,7 @@ class GateResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,
+            "run_id": self.run_id,
             "gate": self.gate,
             "verdict": str(self.verdict),
             "exit_code": int(self.exit_code),

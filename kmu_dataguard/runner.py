@@ -14,11 +14,13 @@ import errno
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kmu_dataguard import history as run_history
 from kmu_dataguard._secrets import redact
 from kmu_dataguard.column_match import mismatch_message
 from kmu_dataguard.config import (
@@ -28,7 +30,14 @@ from kmu_dataguard.config import (
     load_config,
     safe_name,
 )
-from kmu_dataguard.errors import ConfigError, DataguardError, RunStopped, SourceError, one_line
+from kmu_dataguard.errors import (
+    ConfigError,
+    DataguardError,
+    HistoryError,
+    RunStopped,
+    SourceError,
+    one_line,
+)
 from kmu_dataguard.gate import exit_code_for, gate_verdict, judge_check
 from kmu_dataguard.preconditions import Preconditions, blocks_validation, source_outcomes
 from kmu_dataguard.report.i18n import resolve_lang
@@ -50,19 +59,30 @@ def run_gate(
     lang: str | None = None,
     mask: bool = True,
     data_docs_dir: str | os.PathLike[str] | None = None,
+    history: str | bool | None = None,
 ) -> GateResult:
     """Run the checks of gate ``name`` and return the result (it does not raise on BLOCKED).
 
     ``fail_on`` overrides the gate's setting ("critical" or "warning"); ``report_dir`` writes
     the HTML report there (in ``lang`` "de"/"en", personal data masked unless ``mask=False``);
     ``max_keys`` caps the failing keys listed per expectation; ``data_docs_dir`` also builds
-    Great Expectations' Data Docs there.
+    Great Expectations' Data Docs there. ``history`` replaces the config's ``history:``
+    (``"off"``/False, a path or a URL); the run is recorded there (docs/history.md).
     """
     cfg = config if isinstance(config, Config) else load_config(config)
     gate = cfg.gate(name)
     threshold = _severity(fail_on or gate.fail_on)
     report = _ReportSettings(report_dir, lang, mask, data_docs_dir)
-    return _run(cfg, name, gate.checks, threshold, report, max_keys, gate.references)
+    return _run(
+        cfg,
+        name,
+        gate.checks,
+        threshold,
+        report,
+        max_keys,
+        gate.references,
+        history_setting=history,
+    )
 
 
 def run_check(
@@ -88,6 +108,7 @@ def run_check(
     max_age: str | None = None,
     fresh: dict[str, str] | None = None,
     mapping: dict[str, str] | None = None,
+    history: str | bool | None = None,
 ) -> GateResult:
     """Check one export (a file path) or one database table (an SQLAlchemy URL) ad hoc.
 
@@ -96,7 +117,8 @@ def run_check(
     headers onto canonical columns without a profile: ``{"PLZ": "postal_code"}``.
     ``allow_empty``, ``min_rows``, ``max_age`` (of a file) and ``fresh``
     (``{"column": ..., "max_age": "26h"}``) are the checks' keys of the same names in
-    ``dataguard.yml``.
+    ``dataguard.yml``. ``history`` is where the run is recorded (default
+    ``.dataguard/history.db`` in the current folder, or ``DATAGUARD_HISTORY``; ``"off"``).
     """
     text = os.fspath(source)
     is_url = "://" in text
@@ -125,7 +147,16 @@ def run_check(
     }
     cfg = build_config(data, origin=Path.cwd() / "(command line)", secrets=set())
     report = _ReportSettings(report_dir, lang, mask, data_docs_dir)
-    return _run(cfg, None, list(cfg.checks), _severity(fail_on), report, max_keys, rename=rename)
+    return _run(
+        cfg,
+        None,
+        list(cfg.checks),
+        _severity(fail_on),
+        report,
+        max_keys,
+        rename=rename,
+        history_setting=history,
+    )
 
 
 def _check_mapping(
@@ -165,6 +196,25 @@ def _run(
     reference_names: list[str] | None = None,
     *,
     rename: dict[str, str] | None = None,
+    history_setting: str | bool | None = None,
+) -> GateResult:
+    subject = run_history.subject_of(gate, check_names)
+    with run_history.RunHistory(cfg, history_setting, subject) as recorder:
+        return _run_recorded(
+            cfg, gate, check_names, fail_on, report, max_keys, reference_names, rename, recorder
+        )
+
+
+def _run_recorded(
+    cfg: Config,
+    gate: str | None,
+    check_names: list[str],
+    fail_on: Severity,
+    report: _ReportSettings,
+    max_keys: int | None,
+    reference_names: list[str] | None,
+    rename: dict[str, str] | None,
+    recorder: run_history.RunHistory,
 ) -> GateResult:
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -206,13 +256,28 @@ def _run(
         checks=checks,
         errors=errors,
         lang=resolve_lang(report.lang, cfg.lang),
+        run_id=recorder.run_id(started),
     )
+    if recorder.error is not None:
+        _record_error(result, recorder.error)
     try:
+        _history_step(result, secrets, recorder.compare)
         _write_outputs(cfg, result, validations, report, secrets)
+        _history_step(result, secrets, recorder.record)
     except RunStopped as stop:
         stop.validated = True  # so the message does not claim that nothing was validated
         raise
     return result
+
+
+def _history_step(
+    result: GateResult, secrets: set[str], step: Callable[[GateResult], None]
+) -> None:
+    """A history that cannot be read or written makes the run exit 3: never a pass unrecorded."""
+    try:
+        step(result)
+    except HistoryError as exc:
+        _record_error(result, redact(str(exc), secrets))
 
 
 def _write_outputs(

@@ -66,6 +66,18 @@ def _every_json_document_matches_the_schema(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(json_doc, "render_error_json", checked(json_doc.render_error_json))
 
 
+@pytest.fixture(autouse=True)
+def _history_in_tmp(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs without ``history:`` record into a store of the test's own, never into the
+    repository (``dataguard check`` would default to ``.dataguard/`` in the current folder)."""
+    from kmu_dataguard.history import ENV_VAR
+
+    store = tmp_path_factory.mktemp("history") / "history.db"
+    monkeypatch.setenv(ENV_VAR, str(store))
+
+
 @pytest.fixture
 def dataguard(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
     """Run the CLI in-process through ``main`` (the real exit-code mapping)."""

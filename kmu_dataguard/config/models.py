@@ -267,6 +267,9 @@ class Config(_Strict):
     report_dir: str | None = None
     report_keep: Annotated[int, NoBool] = Field(default=10, ge=1)
     lang: Literal["de", "en"] | None = None
+    #: the run history: ``off``, an SQLite file path or an SQLAlchemy URL (docs/history.md);
+    #: default ``.dataguard/history.db`` beside this file
+    history: StrictBool | StrictStr | None = None
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     checks: dict[str, CheckConfig] = Field(default_factory=dict)
     references: dict[str, ReferenceConfig] = Field(default_factory=dict)
@@ -322,4 +325,6 @@ def url_passwords(config: Config) -> frozenset[str]:
     found: set[str] = set()
     for source in config.sources.values():
         found |= url_secrets(source.url)
+    if isinstance(config.history, str) and "://" in config.history:
+        found |= url_secrets(config.history)
     return frozenset(found)

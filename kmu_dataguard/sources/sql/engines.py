@@ -34,7 +34,7 @@ from kmu_dataguard.sources.sql.errors import _STATEMENT_TIMEOUTS, translate_erro
 from kmu_dataguard.sources.sql.guard import _refuse_multi_statements
 from kmu_dataguard.sources.sql.urls import _parse, _sqlite_read_only, _url_options, redact_url
 
-__all__ = ["open_engine", "validation_engine_args"]
+__all__ = ["open_engine", "store_engine", "validation_engine_args"]
 
 # Which pip package provides a SQLAlchemy driver; named in the error when it is missing.
 _DRIVER_PACKAGES: dict[str, str] = {
@@ -160,13 +160,7 @@ def open_engine(
     install) or a multi-statement client flag, and :class:`SourceError` for a missing SQLite file.
     """
     route_library_logs()  # a dying connection makes SQLAlchemy's pool log tracebacks
-    parsed = _parse(url)
-    backend = parsed.get_backend_name()
-    if backend not in _SUPPORTED_BACKENDS:
-        raise ConfigError(
-            f"database URL {redact_url(parsed)}: dialect {backend!r} is not supported; "
-            f"use one of {', '.join(_SUPPORTED_BACKENDS)}"
-        )
+    parsed, backend = _supported(url)
     if statement_timeout_s is not None and statement_timeout_s <= 0:
         raise ConfigError(
             f"statement_timeout must be more than 0 seconds, not {statement_timeout_s}"
@@ -201,6 +195,35 @@ def open_engine(
     if statement_timeout_s is not None and (settings.startup_options or settings.timeout_sql):
         _STATEMENT_TIMEOUTS[engine] = statement_timeout_s
     return engine
+
+
+def store_engine(url: str, *, connect_timeout_s: int = 10) -> Engine:
+    """A read-write engine for one of the guard's own stores (the run history), never a source.
+
+    The same URL checks, driver choice and error messages as :func:`open_engine`, none of its
+    read-only settings. SQLite files are the caller's business (locking, journal mode).
+    """
+    route_library_logs()
+    parsed, backend = _supported(url)
+    if backend != "sqlite" and not parsed.drivername.partition("+")[2]:
+        parsed = parsed.set(drivername=f"{backend}+{_installed_driver(parsed, backend)}")
+    settings = _dialect(parsed)
+    connect_args: dict[str, Any] = {}
+    if settings.connect_timeout is not None:
+        connect_args[settings.connect_timeout] = connect_timeout_s
+    return _create_engine(parsed, connect_args)
+
+
+def _supported(url: str) -> tuple[URL, str]:
+    """``url`` parsed, and its backend; ConfigError for a dialect we do not support."""
+    parsed = _parse(url)
+    backend = parsed.get_backend_name()
+    if backend not in _SUPPORTED_BACKENDS:
+        raise ConfigError(
+            f"database URL {redact_url(parsed)}: dialect {backend!r} is not supported; "
+            f"use one of {', '.join(_SUPPORTED_BACKENDS)}"
+        )
+    return parsed, backend
 
 
 def _installed_driver(url: URL, backend: str) -> str:

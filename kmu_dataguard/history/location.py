@@ -1,0 +1,53 @@
+"""Where the run history lives: ``history:``, ``DATAGUARD_HISTORY``, or the default.
+
+The value is ``off``, a file path (an SQLite file, relative to dataguard.yml's folder) or an
+SQLAlchemy URL (``postgresql://…`` for a store shared by several machines). Without one, the
+history is ``.dataguard/history.db`` beside dataguard.yml (for ``dataguard check``: in the
+current folder). ``DATAGUARD_HISTORY`` in the environment replaces that default, for CI and
+containers; a ``history:`` in the file wins over it (use ``${DATAGUARD_HISTORY}`` there to let the
+environment decide).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+__all__ = ["DEFAULT_HISTORY", "ENV_VAR", "history_url", "is_off"]
+
+DEFAULT_HISTORY = Path(".dataguard") / "history.db"
+ENV_VAR = "DATAGUARD_HISTORY"
+_OFF = {"off", "false", "no", "none", "0"}
+
+
+def is_off(value: str | bool | None) -> bool:
+    """``off`` (YAML reads an unquoted ``off`` as false), also ``false``/``no``."""
+    if value is False:
+        return True
+    return isinstance(value, str) and value.strip().lower() in _OFF
+
+
+def history_url(
+    configured: str | bool | None,
+    base_dir: Path,
+    environ: Mapping[str, str] | None = None,
+) -> str | None:
+    """The SQLAlchemy URL of the history store, or None when the history is turned off."""
+    env = os.environ if environ is None else environ
+    value: str | bool | None = configured
+    if value is None or value == "":
+        value = env.get(ENV_VAR) or None
+    if is_off(value):
+        return None
+    if value is None or value is True:
+        return _sqlite_url(base_dir / DEFAULT_HISTORY)
+    text = str(value).strip()
+    if "://" in text:
+        return text
+    path = Path(text).expanduser()
+    return _sqlite_url(path if path.is_absolute() else base_dir / path)
+
+
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.resolve()}"

@@ -1,0 +1,134 @@
+"""The history side of one run: open the store first, compare with the last run, record at the end.
+
+The runner calls :func:`open_history` before it reads anything, :func:`compare` once every check
+has run (each check gets a :class:`~kmu_dataguard.results.CheckHistory` for the outputs), and
+:func:`record` after the outputs are written, so the run's row holds the report path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets as _random
+from datetime import datetime
+from importlib import metadata
+from typing import TYPE_CHECKING
+
+from kmu_dataguard._secrets import redact
+from kmu_dataguard.errors import HistoryError
+from kmu_dataguard.history.location import history_url
+from kmu_dataguard.history.store import HistoryStore, open_store
+from kmu_dataguard.results import CheckHistory, GateResult
+
+if TYPE_CHECKING:
+    from kmu_dataguard.config import Config
+
+__all__ = [
+    "RunHistory",
+    "compare",
+    "config_hash",
+    "new_run_id",
+    "open_history",
+    "record",
+    "subject_of",
+]
+
+#: how many earlier runs the report's trend shows
+TREND_RUNS = 20
+
+
+def new_run_id(started: datetime) -> str:
+    """Sortable and readable: ``20261207T191520Z-3f9a2c1b``."""
+    return f"{started:%Y%m%dT%H%M%SZ}-{_random.token_hex(4)}"
+
+
+def subject_of(gate: str | None, check_names: list[str]) -> str:
+    """What runs are compared by: the gate, or for ``dataguard check`` the checked table."""
+    return gate if gate is not None else "check:" + ",".join(check_names)
+
+
+def open_history(cfg: Config, override: str | bool | None = None) -> HistoryStore | None:
+    """The configured store, opened and migrated; None when the history is off.
+
+    ``override`` (``--history``) wins over ``history:`` in the file, which wins over
+    ``DATAGUARD_HISTORY``, which wins over the default beside dataguard.yml.
+    """
+    configured = override if override is not None else cfg.history
+    url = history_url(configured, cfg.base_dir)
+    if url is None:
+        return None
+    return open_store(url, cfg.secrets)
+
+
+class RunHistory:
+    """The history side of one run, as a context manager that closes the store.
+
+    A store that cannot be opened is not raised at once: the run still validates (the steward
+    still gets the report) and :attr:`error` makes it exit 3. Each step raises HistoryError.
+    """
+
+    def __init__(self, cfg: Config, setting: str | bool | None, subject: str) -> None:
+        self.cfg = cfg
+        self.subject = subject
+        self.error: str | None = None
+        self.store: HistoryStore | None = None
+        try:
+            self.store = open_history(cfg, setting)
+        except HistoryError as exc:
+            self.error = redact(str(exc), cfg.secrets)
+
+    def __enter__(self) -> RunHistory:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def run_id(self, started: datetime) -> str | None:
+        return new_run_id(started) if self.store is not None else None
+
+    def compare(self, result: GateResult) -> None:
+        if self.store is not None:
+            compare(self.store, result, self.subject)
+
+    def record(self, result: GateResult) -> None:
+        if self.store is not None:
+            record(self.store, result, self.cfg, self.subject)
+
+
+def compare(store: HistoryStore, result: GateResult, subject: str) -> None:
+    """Give every check its comparison with the last run that validated it, and its trend."""
+    trends = store.trend(subject, TREND_RUNS)
+    for check in result.checks:
+        previous = store.previous_check(subject, check.name, result.started_at)
+        history = CheckHistory(previous_run=None, trend=trends.get(check.name, []))
+        if previous is not None:
+            failing = [e for e in check.expectations if not e.success and e.error is None]
+            now: set[str] = set()
+            for outcome in failing:
+                now.update(str(k) for k in outcome.failing_keys if k is not None)
+            history.previous_run = previous.run_id
+            history.previous_rows = previous.rows
+            history.new_keys = now - previous.keys
+            history.fixed = len(previous.keys - now)
+            history.complete = previous.complete and not any(
+                e.failing_keys_truncated for e in failing
+            )
+        check.history = history
+
+
+def record(store: HistoryStore, result: GateResult, cfg: Config, subject: str) -> None:
+    store.record(result, subject=subject, config_hash=config_hash(cfg), version=_version())
+
+
+def config_hash(cfg: Config) -> str:
+    """A short hash of the configuration as loaded, secrets blanked (which config ran?)."""
+    text = json.dumps(cfg.model_dump(mode="json", by_alias=True), sort_keys=True, default=str)
+    return hashlib.sha256(redact(text, cfg.secrets).encode("utf-8")).hexdigest()[:16]
+
+
+def _version() -> str:
+    try:
+        return metadata.version("kmu-dataguard")
+    except metadata.PackageNotFoundError:
+        return "unknown"

@@ -1,0 +1,130 @@
+"""The history store's tables and their migrations.
+
+The schema is versioned: ``dg_meta`` holds ``schema_version``, and :data:`MIGRATIONS` lists the
+steps from an empty store to the current version, each applied once, in order, in one
+transaction with the store locked (two gates opening a new store at once must not both create
+it). A store written by a newer kmu-dataguard is refused rather than guessed at.
+
+Why not Alembic: it wants a script folder and an ``env.py`` shipped with the package, and it has
+no answer for "refuse a newer store" or for locking a store that several gates open at the same
+moment; a handful of steps in one list, tested from every older version, is simpler to trust.
+
+All names start with ``dg_`` so the tables can live in a shared database. Times are naive UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Migration",
+    "checks",
+    "expectations",
+    "meta",
+    "metadata",
+    "runs",
+]
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "dg_meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(255), nullable=False),
+)
+
+#: One row per gate or check run. ``subject`` is what runs are compared by: the gate's name, or
+#: ``check:<name>`` for ``dataguard check``.
+runs = sa.Table(
+    "dg_runs",
+    metadata,
+    sa.Column("run_id", sa.String(64), primary_key=True),
+    sa.Column("subject", sa.String(255), nullable=False),
+    sa.Column("gate", sa.String(255)),
+    sa.Column("started_at", sa.DateTime(), nullable=False),
+    sa.Column("finished_at", sa.DateTime(), nullable=False),
+    sa.Column("duration_s", sa.Float(), nullable=False),
+    sa.Column("verdict", sa.String(16), nullable=False),
+    sa.Column("exit_code", sa.Integer(), nullable=False),
+    sa.Column("fail_on", sa.String(16), nullable=False),
+    sa.Column("tool_version", sa.String(64), nullable=False),
+    sa.Column("config_hash", sa.String(64), nullable=False),
+    sa.Column("host", sa.String(255), nullable=False),
+    sa.Column("report_path", sa.Text()),
+    sa.Column("errors", sa.Text(), nullable=False),  # JSON list of {"check", "message"}
+    sa.Index("dg_runs_subject_started", "subject", "started_at"),
+    sa.Index("dg_runs_started", "started_at"),
+)
+
+#: One row per check of a run; ``failing_records`` counts distinct failing keys over its
+#: expectations (exact unless ``keys_complete`` is false: ``--max-keys`` cut a list).
+checks = sa.Table(
+    "dg_checks",
+    metadata,
+    sa.Column(
+        "run_id",
+        sa.String(64),
+        sa.ForeignKey("dg_runs.run_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("source", sa.Text(), nullable=False),
+    sa.Column("suite", sa.String(255), nullable=False),
+    sa.Column("key_column", sa.String(255)),
+    sa.Column("rows", sa.BigInteger(), nullable=False),
+    sa.Column("verdict", sa.String(16), nullable=False),
+    sa.Column("failing_records", sa.BigInteger(), nullable=False),
+    sa.Column("keys_complete", sa.Boolean(), nullable=False),
+    sa.Column("errors", sa.Text(), nullable=False),  # JSON list of messages
+)
+
+#: One row per expectation of a check; ``failing_keys`` is the packed list of failing keys
+#: (see :mod:`kmu_dataguard.history.keys`), null when none failed.
+expectations = sa.Table(
+    "dg_expectations",
+    metadata,
+    sa.Column("run_id", sa.String(64), primary_key=True),
+    sa.Column("check_name", sa.String(255), primary_key=True),
+    sa.Column("position", sa.Integer(), primary_key=True),
+    sa.Column("expectation_id", sa.String(255), nullable=False),
+    sa.Column("type", sa.String(255), nullable=False),
+    sa.Column("column_name", sa.String(255)),
+    sa.Column("severity", sa.String(16), nullable=False),
+    sa.Column("verdict", sa.String(16)),
+    sa.Column("success", sa.Boolean(), nullable=False),
+    sa.Column("unexpected_count", sa.BigInteger(), nullable=False),
+    sa.Column("keys_truncated", sa.Boolean(), nullable=False),
+    sa.Column("failing_keys", sa.LargeBinary()),
+    sa.ForeignKeyConstraint(
+        ["run_id", "check_name"], ["dg_checks.run_id", "dg_checks.name"], ondelete="CASCADE"
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema: from ``version - 1`` to ``version``."""
+
+    version: int
+    summary: str
+    apply: Callable[[sa.Connection], None]
+
+
+def _create(*tables: sa.Table) -> Callable[[sa.Connection], None]:
+    def apply(conn: sa.Connection) -> None:
+        for table in tables:
+            table.create(conn, checkfirst=True)
+
+    return apply
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "runs, checks and expectations", _create(runs, checks, expectations)),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
