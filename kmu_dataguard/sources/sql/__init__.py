@@ -17,7 +17,7 @@ This package's public names are re-exported here; the modules behind them, one c
 * :mod:`.reading` — rows as text, streamed in chunks or collected into one frame.
 """
 
-from kmu_dataguard.sources.sql.engines import open_engine, validation_engine_args
+from kmu_dataguard.sources.sql.engines import open_engine, store_engine, validation_engine_args
 from kmu_dataguard.sources.sql.errors import translate_errors
 from kmu_dataguard.sources.sql.introspect import (
     ConnectionInfo,
@@ -47,6 +47,7 @@ __all__ = [
     "open_engine",
     "read_table",
     "redact_url",
+    "store_engine",
     "table_query",
     "test_connection",
     "to_text",
