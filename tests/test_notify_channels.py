@@ -5,19 +5,11 @@ from __future__ import annotations
 
 import email
 import email.policy
-import ipaddress
 import json
-import shutil
 import socket
-import ssl
-import subprocess
-import threading
+import sqlite3
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,11 +34,8 @@ from kmu_dataguard.results import (
     Severity,
     Verdict,
 )
+from tests.support.notify_servers import PASSWORD, HttpServer, SmtpServer, free_port
 
-aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
-aiosmtpd_smtp = pytest.importorskip("aiosmtpd.smtp")
-
-PASSWORD = "s3cret-Pa55word"
 IBAN = "DE89370400440532013000"
 BAD_EMAIL = "erika.mustermann@@example"
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
@@ -149,190 +138,7 @@ def error_result() -> GateResult:
     )
 
 
-# --- servers ---------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1: (cert, key), made by cryptography or openssl."""
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    try:
-        _make_certificate(cert, key)
-    except ImportError:
-        if shutil.which("openssl") is None:
-            pytest.skip("a test certificate needs the cryptography package or the openssl CLI")
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-             "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", str(key),
-             "-out", str(cert), "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-            check=True, capture_output=True,
-        )  # fmt: skip
-    return cert, key
-
-
-def _make_certificate(cert: Path, key: Path) -> None:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    private = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.now(UTC)
-    public = private.public_key()
-    built = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(public)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(public), critical=False)
-        .sign(private, hashes.SHA256())
-    )
-    cert.write_bytes(built.public_bytes(serialization.Encoding.PEM))
-    key.write_bytes(
-        private.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-
-
-@dataclass
-class SmtpServer:
-    port: int
-    cafile: Path
-    messages: list[Any] = field(default_factory=list)
-    logins: list[tuple[bytes, bool]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def authenticate(
-        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
-    ) -> Any:
-        ok = (
-            isinstance(data, aiosmtpd_smtp.LoginPassword)
-            and data.login == b"dataguard"
-            and data.password == PASSWORD.encode()
-        )
-        self.logins.append((getattr(data, "login", b""), ok))
-        return aiosmtpd_smtp.AuthResult(success=ok, handled=False)  # aiosmtpd answers 535
-
-    def channel(self, **email: Any) -> ChannelConfig:
-        settings = {
-            "host": "127.0.0.1",
-            "port": self.port,
-            "username": "dataguard",
-            "password": PASSWORD,
-            "from": "dataguard@example.test",
-            "to": ["steward@example.test", "it@example.test"],
-            "cafile": str(self.cafile),
-            "timeout": 5,
-            **email,
-        }
-        return ChannelConfig.model_validate({"email": settings})
-
-
-@pytest.fixture
-def smtp(certificate: tuple[Path, Path]) -> Iterator[SmtpServer]:
-    """A real SMTP server on 127.0.0.1 that requires STARTTLS and a login."""
-    cert, key = certificate
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
-    server = SmtpServer(port=free_port(), cafile=cert)
-    controller = aiosmtpd_controller.Controller(
-        server,
-        hostname="127.0.0.1",
-        port=server.port,
-        tls_context=context,
-        require_starttls=True,
-        auth_required=True,
-        auth_require_tls=True,
-        authenticator=server.authenticate,
-    )
-    controller.start()
-    try:
-        yield server
-    finally:
-        controller.stop()
-
-
-@dataclass
-class Received:
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-class _Recorder(BaseHTTPRequestHandler):
-    server: HttpServer
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.server.received.append(Received(self.path, dict(self.headers), body))
-        status = self.server.answers.pop(0) if self.server.answers else 200
-        self.send_response(status)
-        if 300 <= status < 400:
-            self.send_header("Location", f"http://127.0.0.1:{self.server.port}/elsewhere")
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    def log_message(self, format: str, *args: Any) -> None:  # keep the test output clean
-        pass
-
-
-class HttpServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Recorder)
-        self.received: list[Received] = []
-        self.answers: list[int] = []  # status codes to answer, in turn; then 200
-
-    @property
-    def port(self) -> int:
-        return self.server_address[1]
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-
-@pytest.fixture
-def http() -> Iterator[HttpServer]:
-    """A real HTTP server on 127.0.0.1 recording every POST."""
-    server = HttpServer()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+# --- helpers ---------------------------------------------------------------------------------
 
 
 class Sleeps(list[float]):
@@ -833,54 +639,107 @@ def test_an_unknown_apprise_url_is_not_retried():
 
 
 # --- the done-when of issue #16 --------------------------------------------------------------
+# The real wiring: the demo's payments gate with two channels in dataguard.yml, run by run_gate,
+# what was told remembered in the history store.
 
 
-def notify_run(
-    told: dict[str, Notified],
-    result: GateResult,
-    channels: dict[str, ChannelConfig],
-    now: datetime,
-) -> list[Delivery]:
-    """What the wiring does after a run: decide per channel, send, remember what was told."""
-    deliveries = []
-    for name, channel in channels.items():
-        event = decide(told.get(name), result.verdict, now, channel.reminder)
-        if event is None:
-            continue
-        message = build_message(result, event, lang=channel.lang)
-        delivery = deliver(name, channel, message, sleep=Sleeps())
-        if delivery.ok:  # a failed message is decided again on the next run
-            told[name] = Notified(result.verdict, now)
-        deliveries.append(delivery)
-    return deliveries
+def _break_a_supplier(world, iban: str) -> str:
+    with sqlite3.connect(world.database) as conn:
+        key, old = conn.execute("SELECT supplier_id, iban FROM suppliers LIMIT 1").fetchone()
+        conn.execute("UPDATE suppliers SET iban = ? WHERE supplier_id = ?", (iban, key))
+    return old
+
+
+def _with_channels(world, smtp: SmtpServer, http: HttpServer, monkeypatch) -> None:
+    monkeypatch.setenv("SMTP_PASSWORD", PASSWORD)
+    text = world.config.read_text(encoding="utf-8")
+    text = text.replace(
+        "    checks: [suppliers]", "    checks: [suppliers]\n    notify: [stewards, teams]"
+    )
+    text += f"""
+notify:
+  stewards:
+    email:
+      host: 127.0.0.1
+      port: {smtp.port}
+      username: dataguard
+      password: ${{SMTP_PASSWORD}}
+      from: dataguard@example.test
+      to: [steward@example.test]
+      cafile: {smtp.cafile}
+  teams:
+    webhook:
+      url: {http.url("/teams")}
+      format: teams
+"""
+    world.config.write_text(text, encoding="utf-8")
 
 
 def test_a_block_sends_one_email_and_one_webhook_a_recovery_one_more_a_repeat_none(
-    smtp: SmtpServer, http: HttpServer
+    world, smtp: SmtpServer, http: HttpServer, monkeypatch
 ):
-    channels = {"stewards": smtp.channel(), "teams": webhook(http, format="teams")}
-    told: dict[str, Notified] = {}
-    hour = timedelta(hours=1)
+    from kmu_dataguard.runner import run_gate
 
-    assert notify_run(told, passing_result(), channels, NOW) == []
-    sent = notify_run(told, blocked_result(), channels, NOW + hour)
-    assert [(d.channel, d.ok) for d in sent] == [("stewards", True), ("teams", True)]
+    _with_channels(world, smtp, http, monkeypatch)
+    assert run_gate("payments", world.config).verdict == Verdict.PASS
+    assert (len(smtp.messages), len(http.received)) == (0, 0)
+
+    good = _break_a_supplier(world, "DE00123456780000000000")
+    blocked = run_gate("payments", world.config)
+    assert blocked.exit_code == ExitCode.BLOCKED
     assert (len(smtp.messages), len(http.received)) == (1, 1)
+    mail = email.message_from_bytes(smtp.messages[0].content, policy=email.policy.default)
+    assert "payments" in mail["Subject"]
+    assert PASSWORD not in mail.get_content() and "DE00123456780000000000" not in mail.get_content()
+    assert http.received[0].json()["type"] == "message"
 
-    assert notify_run(told, blocked_result(), channels, NOW + 2 * hour) == []
-    assert (len(smtp.messages), len(http.received)) == (1, 1)
+    assert run_gate("payments", world.config).exit_code == ExitCode.BLOCKED
+    assert (len(smtp.messages), len(http.received)) == (1, 1), "a repeated block sends nothing"
 
-    assert len(notify_run(told, passing_result(), channels, NOW + 3 * hour)) == 2
+    _break_a_supplier(world, good)
+    assert run_gate("payments", world.config).exit_code == ExitCode.PASS
     assert (len(smtp.messages), len(http.received)) == (2, 2)
     last = email.message_from_bytes(smtp.messages[-1].content, policy=email.policy.default)
-    assert last["Subject"] == "[dataguard] PASSES AGAIN: gate invoicing"
+    assert "payments" in last["Subject"] and "BLOCK" not in last["Subject"]
 
 
-def test_a_message_that_could_not_be_sent_is_not_lost(smtp: SmtpServer):
-    told: dict[str, Notified] = {}
-    down = {"stewards": smtp.channel(port=free_port())}
-    [failed] = notify_run(told, blocked_result(), down, NOW)
-    assert not failed.ok and told == {}
-    # the next run, with the server reachable again, still reports the block
-    [sent] = notify_run(told, blocked_result(), {"stewards": smtp.channel()}, NOW + DAY)
-    assert sent.ok and len(smtp.messages) == 1
+def test_a_channel_that_fails_keeps_the_exit_code_and_is_told_again_next_run(
+    world, smtp: SmtpServer, http: HttpServer, monkeypatch
+):
+    from kmu_dataguard.history import open_store, schema
+    from kmu_dataguard.runner import run_gate
+
+    _with_channels(world, smtp, http, monkeypatch)
+    _break_a_supplier(world, "DE00123456780000000000")
+    http.answers = [500] * 4  # the first delivery fails all its attempts (1 + 3 retries)
+    monkeypatch.setattr("kmu_dataguard.notify.send.time.sleep", lambda _s: None)
+    first = run_gate("payments", world.config)
+    assert first.exit_code == ExitCode.BLOCKED  # the failed channel changes nothing
+    assert (len(smtp.messages), len(http.received)) == (1, 4)
+
+    second = run_gate("payments", world.config)
+    assert second.exit_code == ExitCode.BLOCKED
+    assert (len(smtp.messages), len(http.received)) == (1, 5), "the webhook is told again"
+
+    import os
+
+    import sqlalchemy as sa
+
+    with (
+        open_store(f"sqlite:///{os.environ['DATAGUARD_HISTORY']}") as store,
+        store.reading("test") as conn,
+    ):
+        rows = conn.execute(
+            sa.select(
+                schema.notifications.c.channel,
+                schema.notifications.c.ok,
+                schema.notifications.c.attempts,
+                schema.notifications.c.error,
+            ).order_by(schema.notifications.c.id)
+        ).all()
+    assert [(r.channel, r.ok, r.attempts) for r in rows] == [
+        ("stewards", True, 1),
+        ("teams", False, 4),
+        ("teams", True, 1),
+    ]
+    assert "500" in rows[1].error

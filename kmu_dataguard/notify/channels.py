@@ -4,22 +4,20 @@ Secrets (an SMTP password, a webhook's token) come from ``${ENV}``, resolved by 
 loader before these models see them; :attr:`ChannelConfig.secrets` names every value that
 must never appear in a message about the channel.
 
-This module imports nothing from :mod:`kmu_dataguard.config`: ``config.models`` is to import
-:class:`ChannelConfig` for its ``notify:`` section, and the other way round would be a cycle.
-That is why the two small helpers below repeat ``NoBool`` and ``Age`` of ``config.models``.
+This module imports nothing from :mod:`kmu_dataguard.config` (``config.models`` imports
+:class:`ChannelConfig` for its ``notify:`` section); the field types both use are in
+:mod:`kmu_dataguard.strict_fields`.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -27,6 +25,7 @@ from pydantic import (
 )
 
 from kmu_dataguard.preconditions import parse_age
+from kmu_dataguard.strict_fields import Age, NoBool, Strict
 
 __all__ = [
     "AppriseChannel",
@@ -38,18 +37,6 @@ __all__ = [
 
 
 _ADDRESS = re.compile(r'[^@\s<>,;"()]+@[^@\s<>,;"()]+')
-
-
-def _refuse_bool(value: Any) -> Any:
-    # As config.models.NoBool: a YAML "yes" for a number is a mistake; "587" from ${ENV} is not.
-    if isinstance(value, bool):
-        raise ValueError("expected a number, not true/false")
-    return value
-
-
-def _valid_age(value: str) -> str:
-    parse_age(value)
-    return value
 
 
 def _address(value: str) -> str:
@@ -73,18 +60,12 @@ def _http_url(value: str) -> str:
     return value
 
 
-_NoBool = BeforeValidator(_refuse_bool)
-_Age = Annotated[str, AfterValidator(_valid_age)]
-_Seconds = Annotated[float, _NoBool, Field(gt=0, le=300)]
+_Seconds = Annotated[float, NoBool, Field(gt=0, le=300)]
 _Address = Annotated[str, AfterValidator(_address)]
 _Line = Annotated[str, AfterValidator(_one_line)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class EmailChannel(_Strict):
+class EmailChannel(Strict):
     """``email:``: SMTP with STARTTLS (port 587), or implicit TLS with ``ssl: true`` (port 465).
 
     ``starttls: false`` without ``ssl`` is plain SMTP, for a relay in the company network; it
@@ -94,7 +75,7 @@ class EmailChannel(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     host: _Line
-    port: Annotated[int, _NoBool, Field(gt=0, lt=65536)] | None = None
+    port: Annotated[int, NoBool, Field(gt=0, lt=65536)] | None = None
     starttls: StrictBool | None = None
     ssl: StrictBool = False
     username: _Line | None = None
@@ -132,7 +113,7 @@ class EmailChannel(_Strict):
         return f"{self.host}:{self.smtp_port}"
 
 
-class WebhookChannel(_Strict):
+class WebhookChannel(Strict):
     """``webhook:``: an HTTP POST of the message as Teams card, Slack blocks or plain JSON."""
 
     url: Annotated[str, AfterValidator(_http_url)]
@@ -148,7 +129,7 @@ class WebhookChannel(_Strict):
         return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}"
 
 
-class AppriseChannel(_Strict):
+class AppriseChannel(Strict):
     """``apprise:``: any service apprise knows (``tgram://``, ``matrixs://``, ``ntfys://`` …)."""
 
     urls: list[_Line] = Field(min_length=1)
@@ -161,7 +142,7 @@ class AppriseChannel(_Strict):
 Transport = EmailChannel | WebhookChannel | AppriseChannel
 
 
-class ChannelConfig(_Strict):
+class ChannelConfig(Strict):
     """One entry of ``notify:``: exactly one transport and when (again) to send.
 
     ``remind_every`` repeats a message while the gate stays blocked or in error (``24h``,
@@ -172,8 +153,8 @@ class ChannelConfig(_Strict):
     email: EmailChannel | None = None
     webhook: WebhookChannel | None = None
     apprise: AppriseChannel | None = None
-    remind_every: _Age | None = None
-    retries: Annotated[int, _NoBool, Field(ge=0, le=10)] = 3
+    remind_every: Age | None = None
+    retries: Annotated[int, NoBool, Field(ge=0, le=10)] = 3
     lang: Literal["de", "en"] | None = None
 
     @model_validator(mode="after")
