@@ -743,3 +743,26 @@ def test_a_channel_that_fails_keeps_the_exit_code_and_is_told_again_next_run(
         ("teams", True, 1),
     ]
     assert "500" in rows[1].error
+
+
+def test_a_gate_naming_an_unknown_channel_is_a_configuration_error(world, dataguard):
+    text = world.config.read_text(encoding="utf-8")
+    world.config.write_text(
+        text.replace("    checks: [suppliers]", "    checks: [suppliers]\n    notify: [stewards]"),
+        encoding="utf-8",
+    )
+    run = dataguard("gate", "payments", "--config", str(world.config))
+    assert run.code == 2
+    assert "gates.payments.notify.0: no notify channel named 'stewards'" in run.err
+
+
+def test_a_mistyped_channel_key_lists_the_keys_allowed_there(world, dataguard):
+    text = world.config.read_text(encoding="utf-8")
+    text += (
+        "notify:\n  it:\n    email:\n      host: smtp.example.de\n      usr: dataguard\n"
+        "      from: dataguard@example.de\n      to: [a@example.de]\n"
+    )
+    world.config.write_text(text, encoding="utf-8")
+    run = dataguard("gate", "payments", "--config", str(world.config))
+    assert run.code == 2
+    assert "notify.it.email.usr: unknown key" in run.err and "username" in run.err
