@@ -17,7 +17,7 @@ __all__ = ["route_library_logs"]
 
 log = logging.getLogger("kmu_dataguard.library")
 
-_LIBRARIES = ("great_expectations", "sqlalchemy")
+_LIBRARIES = ("great_expectations", "sqlalchemy", "apprise")
 _MAX_CHARS = 300
 
 

@@ -264,10 +264,24 @@ def _run_recorded(
         _history_step(result, secrets, recorder.compare)
         _write_outputs(cfg, result, validations, report, secrets)
         _history_step(result, secrets, recorder.record)
+        _notify(cfg, result, recorder)
     except RunStopped as stop:
         stop.validated = True  # so the message does not claim that nothing was validated
         raise
     return result
+
+
+def _notify(cfg: Config, result: GateResult, recorder: run_history.RunHistory) -> None:
+    """Tell the gate's channels of a change of state; never changes the verdict or exit code."""
+    if result.gate is None or not cfg.gate(result.gate).notify:
+        return
+    from kmu_dataguard.notify.dispatch import notify_run
+
+    try:
+        notify_run(cfg, result, recorder.store, recorder.subject)
+    except Exception as exc:  # a notification must not turn a verdict into a crash
+        detail = redact(one_line(exc), set(cfg.secrets))
+        log.warning("notifications failed (%s): %s", type(exc).__name__, detail)
 
 
 def _history_step(

@@ -14,7 +14,7 @@ from kmu_dataguard.cli import main
 from kmu_dataguard.demo.world import DemoWorld, build_world
 
 # Real PostgreSQL and MariaDB servers (see tests/support/server_fixtures.py).
-pytest_plugins = ["tests.support.server_fixtures"]
+pytest_plugins = ["tests.support.server_fixtures", "tests.support.notify_servers"]
 
 
 @dataclass

@@ -31,6 +31,12 @@ from kmu_dataguard.config.models import (
 from kmu_dataguard.config.names import one_line_key
 from kmu_dataguard.config.validate import check_config
 from kmu_dataguard.errors import ConfigError
+from kmu_dataguard.notify.channels import (
+    AppriseChannel,
+    ChannelConfig,
+    EmailChannel,
+    WebhookChannel,
+)
 from kmu_dataguard.yaml_safe import load_yaml_file
 
 __all__ = ["build_config", "load_config"]
@@ -98,6 +104,7 @@ def _allowed_keys(loc: list[str]) -> list[str]:
             "checks": CheckConfig,
             "references": ReferenceConfig,
             "gates": GateConfig,
+            "notify": ChannelConfig,
         }
         if model is CheckConfig and section == "fresh":
             model, depth = FreshConfig, depth + 1
@@ -108,6 +115,12 @@ def _allowed_keys(loc: list[str]) -> list[str]:
         if model is Config and section in nested:
             model = nested[section]
             depth += 2  # skip the entry's own name
+            continue
+        if model is ChannelConfig and section in ("email", "webhook", "apprise"):
+            depth += 1
+            model = {"email": EmailChannel, "webhook": WebhookChannel, "apprise": AppriseChannel}[
+                section
+            ]
             continue
         if model is ReferenceConfig and section in ("from", "to", "agree"):
             model = {"from": ReferenceFrom, "to": ReferenceTo, "agree": AgreeRule}[section]

@@ -13,8 +13,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -24,7 +22,10 @@ from pydantic import (
 )
 
 from kmu_dataguard.errors import ConfigError
+from kmu_dataguard.notify.channels import ChannelConfig
 from kmu_dataguard.sources.limits import DEFAULT_LIMITS, Limits
+from kmu_dataguard.strict_fields import Age, NoBool
+from kmu_dataguard.strict_fields import Strict as _Strict
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -43,32 +44,6 @@ __all__ = [
 ]
 
 DEFAULT_CONFIG = "dataguard.yml"
-
-
-def _refuse_bool(value: Any) -> Any:
-    # pydantic takes True for 1 (and 1.0); a YAML "yes" for a number is a mistake.
-    if isinstance(value, bool):
-        raise ValueError("expected a number, not true/false")
-    return value
-
-
-NoBool = BeforeValidator(_refuse_bool)
-
-
-def _valid_age(value: str) -> str:
-    """Reject an age that :func:`~kmu_dataguard.preconditions.parse_age` cannot read."""
-    from kmu_dataguard.preconditions import parse_age
-
-    parse_age(value)
-    return value
-
-
-#: An age such as ``26h``, ``2d``, ``90m`` (see ``preconditions.parse_age``).
-Age = Annotated[str, AfterValidator(_valid_age)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class SourceConfig(_Strict):
@@ -190,6 +165,8 @@ class GateConfig(_Strict):
     references: list[str] = Field(default_factory=list)
     fail_on: Literal["critical", "warning"] = "critical"
     description: str | None = None
+    #: channels of the top-level ``notify:`` told when the gate's state changes
+    notify: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _something_to_run(self) -> GateConfig:
@@ -275,6 +252,8 @@ class Config(_Strict):
     references: dict[str, ReferenceConfig] = Field(default_factory=dict)
     gates: dict[str, GateConfig] = Field(default_factory=dict)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    #: named notification channels (docs/notifications.md); a gate's ``notify:`` names them
+    notify: dict[str, ChannelConfig] = Field(default_factory=dict)
 
     # Set by load_config, never by the file.
     _path: Path | None = PrivateAttr(default=None)
@@ -319,7 +298,8 @@ class Config(_Strict):
 
 
 def url_passwords(config: Config) -> frozenset[str]:
-    """The credentials written into the sources' URLs (after interpolation), in every spelling."""
+    """The credentials in the sources' URLs, the history URL and the notify channels (after
+    interpolation), in every spelling."""
     from kmu_dataguard._secrets import url_secrets
 
     found: set[str] = set()
@@ -327,4 +307,6 @@ def url_passwords(config: Config) -> frozenset[str]:
         found |= url_secrets(source.url)
     if isinstance(config.history, str) and "://" in config.history:
         found |= url_secrets(config.history)
+    for channel in config.notify.values():
+        found |= channel.secrets
     return frozenset(found)

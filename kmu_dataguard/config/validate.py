@@ -103,20 +103,19 @@ def _check_references(config: Config, file: Path) -> None:
                 f"{reference.to.check!r} names no 'key' to refer to"
             )
     for name, gate in config.gates.items():
-        for i, check_name in enumerate(gate.checks):
-            if check_name not in config.checks:
-                known = ", ".join(sorted(config.checks)) or "none"
-                raise ConfigError(
-                    f"{file}: gates.{name}.checks.{i}: no check named {check_name!r} "
-                    f"(checks defined: {known})"
-                )
-        for i, ref_name in enumerate(gate.references):
-            if ref_name not in config.references:
-                known = ", ".join(sorted(config.references)) or "none"
-                raise ConfigError(
-                    f"{file}: gates.{name}.references.{i}: no reference named {ref_name!r} "
-                    f"(references defined: {known})"
-                )
+        # (key in the gate, what it names, where those are defined)
+        for key, what, pool in (
+            ("checks", "check", config.checks),
+            ("references", "reference", config.references),
+            ("notify", "notify channel", config.notify),
+        ):
+            for i, used in enumerate(getattr(gate, key)):
+                if used not in pool:
+                    known = ", ".join(sorted(pool)) or "none"
+                    raise ConfigError(
+                        f"{file}: gates.{name}.{key}.{i}: no {what} named {used!r} "
+                        f"({what}s defined: {known})"
+                    )
 
 
 def _check_overrides(where: str, check: CheckConfig, catalog: SuiteCatalog) -> None:

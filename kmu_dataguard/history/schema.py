@@ -27,6 +27,7 @@ __all__ = [
     "expectations",
     "meta",
     "metadata",
+    "notifications",
     "runs",
 ]
 
@@ -107,6 +108,25 @@ expectations = sa.Table(
 )
 
 
+#: One row per message decided for a gate and channel, delivered or not; the last delivered one
+#: is what the channel was told (``notify.decide``), a failed one is decided again next run.
+notifications = sa.Table(
+    "dg_notifications",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("subject", sa.String(255), nullable=False),
+    sa.Column("channel", sa.String(255), nullable=False),
+    sa.Column("run_id", sa.String(64)),
+    sa.Column("event", sa.String(16), nullable=False),
+    sa.Column("verdict", sa.String(16), nullable=False),
+    sa.Column("at", sa.DateTime(), nullable=False),
+    sa.Column("ok", sa.Boolean(), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("error", sa.Text()),
+    sa.Index("dg_notifications_last", "subject", "channel", "ok", "at"),
+)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step of the schema: from ``version - 1`` to ``version``."""
@@ -126,5 +146,6 @@ def _create(*tables: sa.Table) -> Callable[[sa.Connection], None]:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, checks and expectations", _create(runs, checks, expectations)),
+    Migration(2, "notifications sent per gate and channel", _create(notifications)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -133,8 +133,9 @@ class HistoryStore:
                 f"history store {self.where}: {doing} failed: {detail}; {_hint(detail)}"
             ) from None
 
+    # A transaction that reads or writes; ``doing`` names it in the error ("recording the run").
     @contextlib.contextmanager
-    def _write(self, doing: str) -> Iterator[sa.Connection]:
+    def writing(self, doing: str) -> Iterator[sa.Connection]:
         with (
             self._errors(doing),
             self._engine.execution_options(history_write=True).begin() as conn,
@@ -142,14 +143,14 @@ class HistoryStore:
             yield conn
 
     @contextlib.contextmanager
-    def _read(self, doing: str) -> Iterator[sa.Connection]:
+    def reading(self, doing: str) -> Iterator[sa.Connection]:
         with self._errors(doing), self._engine.begin() as conn:
             yield conn
 
     # ----------------------------------------------------------------------- schema
 
     def version(self) -> int:
-        with self._read("reading the schema version") as conn:
+        with self.reading("reading the schema version") as conn:
             return _version(conn)
 
     def migrate(self) -> None:
@@ -160,7 +161,7 @@ class HistoryStore:
         if found > schema.SCHEMA_VERSION:
             raise self._newer(found)
         self._use_wal()
-        with self._write("creating or migrating the schema") as conn:
+        with self.writing("creating or migrating the schema") as conn:
             _lock(conn)
             current = _version(conn)  # again: another run may have migrated meanwhile
             if current > schema.SCHEMA_VERSION:
@@ -217,7 +218,7 @@ class HistoryStore:
             for c in result.checks
             for i, e in enumerate(c.expectations)
         ]
-        with self._write("recording the run") as conn:
+        with self.writing("recording the run") as conn:
             conn.execute(sa.insert(schema.runs), [run_row])
             if check_rows:
                 conn.execute(sa.insert(schema.checks), check_rows)
@@ -237,7 +238,7 @@ class HistoryStore:
             .order_by(r.c.started_at.desc())
             .limit(1)
         )
-        with self._read("reading the previous run") as conn:
+        with self.reading("reading the previous run") as conn:
             row = conn.execute(query).first()
             if row is None:
                 return None
@@ -277,7 +278,7 @@ class HistoryStore:
             .order_by(r.c.started_at)
         )
         found: dict[str, list[TrendPoint]] = {}
-        with self._read("reading the trend") as conn:
+        with self.reading("reading the trend") as conn:
             for row in conn.execute(query):
                 found.setdefault(row.name, []).append(
                     TrendPoint(
