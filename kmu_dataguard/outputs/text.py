@@ -2,7 +2,8 @@
 
 It speaks the steward's words: columns by the source's own header or a German label ("PLZ",
 not ``postal_code``), each line labelled by what the gate does with it (a warning blocks under
-``--fail-on warning``), and counts that say whether they count records or problems.
+``--fail-on warning``), and counts that say whether they count records or problems. With a run
+history, each check adds how many records are new and how many were fixed since the last run.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from kmu_dataguard.report.i18n import (
     format_percent,
     problem_text,
 )
+from kmu_dataguard.report.since import compared, failing_records
 from kmu_dataguard.results import CheckResult, ExpectationOutcome, GateResult
 
 __all__ = ["render_text"]
@@ -40,7 +42,9 @@ def render_text(result: GateResult, *, verbose: bool = False) -> str:
     for check in result.checks:
         lines.append("")
         verdict = t(f"verdict.{check.verdict}")
-        lines.append(f"  {check.name}: {verdict}  ({check.source}; {_counts(check, t)})")
+        since = _since(check, t)
+        counts = f"{_counts(check, t)}; {since}" if since else _counts(check, t)
+        lines.append(f"  {check.name}: {verdict}  ({check.source}; {counts})")
         passed = [e for e in check.expectations if e.success and e.error is None]
         for outcome in check.expectations:
             if verbose or not outcome.success or outcome.error:
@@ -73,6 +77,21 @@ def _counts(check: CheckResult, t: Texts) -> str:
     some = "text.at_least" if any(e.failing_keys_truncated for e in failed) else "text.exactly"
     affected = t(some, n=format_number(len(keys), t.lang))
     return t("text.counts", records=read, affected=affected, problems=_problems(problems, t))
+
+
+def _since(check: CheckResult, t: Texts) -> str:
+    """ "2 new, 1 fixed since the last run"; nothing on the first run or without history."""
+    history = compared(check)
+    if history is None:
+        return ""
+    if history.complete and not history.new_keys and not history.fixed:
+        # "0 new, 0 fixed" on every clean check would only be noise
+        return t("text.since_same") if failing_records(check) else ""
+    return t(
+        "text.since" if history.complete else "text.since_approx",
+        new=format_number(len(history.new_keys), t.lang),
+        fixed=format_number(history.fixed, t.lang),
+    )
 
 
 def _records(n: int, t: Texts) -> str:

@@ -8,6 +8,10 @@ a spreadsheet could read as a formula (``=``, ``+``, ``-``, ``@``, tab, CR) is p
 
 The CSV is UTF-8 with a byte-order mark and ``;`` as separator: German Excel opens it by
 double-click with umlauts and columns intact.
+
+With a run history and a previous run, a last column "Seit"/"Since" says per row whether the
+record is new or still failing (:mod:`kmu_dataguard.report.since`). It comes last so every other
+column keeps its position whether the history is on or not.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 from kmu_dataguard.entities import column_label
 from kmu_dataguard.outputs.files import bounded_name
 from kmu_dataguard.report.i18n import Lang, Texts
+from kmu_dataguard.report.since import compared, since_marks
 from kmu_dataguard.results import CheckResult, ExpectationOutcome
 
 __all__ = [
@@ -50,6 +55,7 @@ class ExportRow:
     group: str
     problem: str
     rule: str
+    since: str = ""  # "neu"/"weiterhin" against the last run; "" without one
 
 
 def neutralise(value: Any) -> str:
@@ -72,6 +78,7 @@ def export_rows(check: CheckResult, t: Texts) -> list[ExportRow]:
     """Every failing record of ``check`` with the rule it failed, sorted by key."""
     rows: list[tuple[tuple[Any, ...], ExportRow]] = []
     known = check.context.values if check.context is not None else {}
+    marks = since_marks(check) or {}
     for order, outcome in enumerate(failing_outcomes(check)):
         column = (
             column_label(outcome.column, t.lang, check.source_headers) if outcome.column else ""
@@ -102,6 +109,7 @@ def export_rows(check: CheckResult, t: Texts) -> list[ExportRow]:
                 group=group_of.get(key_text, ""),
                 problem=t.pick(outcome.meta.get("protects")),
                 rule=str(outcome.meta.get("rule") or ""),
+                since=t(f"since.{marks[key_text]}") if key_text in marks else "",
             )
             rows.append(((_natural(key_text), order), row))
     rows.sort(key=lambda item: item[0])
@@ -137,10 +145,15 @@ def headers(check: CheckResult, t: Texts) -> list[str]:
         t("group"),
         t("why"),
         t("rule"),
+        *([t("since")] if _with_since(check) else []),
     ]
 
 
-def _cells(row: ExportRow, fields: list[str]) -> list[str]:
+def _with_since(check: CheckResult) -> bool:
+    return compared(check) is not None
+
+
+def _cells(row: ExportRow, fields: list[str], since: bool) -> list[str]:
     who = [getattr(row, f) for f in fields]
     return [
         neutralise(v)
@@ -154,6 +167,7 @@ def _cells(row: ExportRow, fields: list[str]) -> list[str]:
             row.group,
             row.problem,
             row.rule,
+            *([row.since] if since else []),
         )
     ]
 
@@ -163,7 +177,8 @@ def render_csv(check: CheckResult, t: Texts) -> str:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in headers(check, t)])
     fields = context_fields(check)
-    writer.writerows(_cells(r, fields) for r in export_rows(check, t))
+    since = _with_since(check)
+    writer.writerows(_cells(r, fields, since) for r in export_rows(check, t))
     return "\ufeff" + buffer.getvalue()
 
 
@@ -184,7 +199,8 @@ def write_xlsx(check: CheckResult, path: Path, lang: Lang) -> Path:
     sheet = book.create_sheet(title=_sheet_title(check.name))
     names = headers(check, t)
     fields = context_fields(check)
-    widths = [14, *([30, 18][: len(fields)]), 34, 16, 10, 30, 8, 60, 10]
+    since = _with_since(check)
+    widths = [14, *([30, 18][: len(fields)]), 34, 16, 10, 30, 8, 60, 10, *([10] if since else [])]
     for i, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
@@ -198,7 +214,7 @@ def write_xlsx(check: CheckResult, path: Path, lang: Lang) -> Path:
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, v) for v in _cells(row, fields)])
+        sheet.append([_xlsx_cell(sheet, v) for v in _cells(row, fields, since)])
     book.save(path)
     return path
 

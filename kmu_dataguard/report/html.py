@@ -5,6 +5,9 @@ value from the data is text, never markup. A Content-Security-Policy allows only
 inline script (by hash), so even an escaping mistake could not run injected code or load
 anything from the network. Personal values are masked unless ``mask=False``.
 
+With a run history each check shows its trend (:mod:`kmu_dataguard.report.trend`), what was
+fixed and what is new since the last run, and each record whether it is new or still failing.
+
 :func:`render_report` returns the page; :mod:`kmu_dataguard.report.store` writes it (with the
 failing-records lists) atomically into a report folder.
 """
@@ -37,6 +40,8 @@ from kmu_dataguard.report.i18n import (
     problem_text,
 )
 from kmu_dataguard.report.masking import mask_result
+from kmu_dataguard.report.since import since_marks
+from kmu_dataguard.report.trend import trend_points, trend_svg
 from kmu_dataguard.results import CheckResult, ExpectationOutcome, GateResult
 
 __all__ = ["PAGE_ROWS", "HistoryEntry", "render_report"]
@@ -104,7 +109,7 @@ def render_report(
     )
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     exports = exports or {}
-    checks = [_check_view(c, t, exports.get(c.name)) for c in shown.checks]
+    checks = [_check_view(c, t, exports.get(c.name), shown) for c in shown.checks]
     return env.get_template("report.html.j2").render(
         t=t,
         lang=lang,
@@ -115,6 +120,8 @@ def render_report(
         sources=sorted({_strip_credentials(c.source) for c in result.checks}),
         checks=checks,
         masked=mask,
+        # the overview's "fixed since last run" column, when any check has a previous run
+        compared=any(c["since"] is not None and c["since"]["fixed"] is not None for c in checks),
         history=history or [],
         script=script,
         script_hash=f"sha256-{digest}",
@@ -126,13 +133,16 @@ def render_report(
     )
 
 
-def _check_view(check: CheckResult, t: Texts, links: tuple[str, str] | None) -> dict[str, Any]:
+def _check_view(
+    check: CheckResult, t: Texts, links: tuple[str, str] | None, result: GateResult
+) -> dict[str, Any]:
     failed = failing_outcomes(check)
     errored = [e for e in check.expectations if e.error is not None]
     passed = [e for e in check.expectations if e.success and e.error is None]
     rows = export_rows(check, t)
     fields = context_fields(check)
     by_id = {e.id: e for e in check.expectations}
+    marks = since_marks(check)
     records = [
         {
             "key": r.key,
@@ -145,6 +155,7 @@ def _check_view(check: CheckResult, t: Texts, links: tuple[str, str] | None) -> 
             "severity": by_id[r.expectation].severity,
             "severity_label": r.severity,
             "group": r.group,
+            "since": (marks or {}).get(r.key),
         }
         for r in rows[:PAGE_ROWS]
     ]
@@ -166,7 +177,25 @@ def _check_view(check: CheckResult, t: Texts, links: tuple[str, str] | None) -> 
         "records_total": len(rows),
         "affected": len({r.key for r in rows}),
         "links": links if rows and links else None,
+        "marked": marks is not None,
+        "since": _since_view(check, result, t),
     }
+
+
+def _since_view(check: CheckResult, result: GateResult, t: Texts) -> dict[str, Any] | None:
+    """The trend chart and the line "since the last run: 1 fixed, 2 new"; None: history off."""
+    history = check.history
+    if history is None:
+        return None
+    chart = trend_svg(trend_points(check, result), t.lang)
+    if history.previous_run is None:
+        return {"chart": chart, "line": t("since.first_run"), "fixed": None}
+    line = t(
+        "since.line" if history.complete else "since.line_approx",
+        fixed=format_number(history.fixed, t.lang),
+        new=format_number(len(history.new_keys), t.lang),
+    )
+    return {"chart": chart, "line": line, "fixed": history.fixed}
 
 
 def _outcome_view(outcome: ExpectationOutcome, t: Texts, check: CheckResult) -> dict[str, Any]:
