@@ -156,11 +156,11 @@ class HistoryStore:
     def migrate(self) -> None:
         """Bring the schema to :data:`~kmu_dataguard.history.schema.SCHEMA_VERSION`."""
         found = self.version()
+        if found > schema.SCHEMA_VERSION:
+            raise self._newer(found)  # before anything touches the file
+        self._use_wal()
         if found == schema.SCHEMA_VERSION:
             return  # the common case, without taking the write lock
-        if found > schema.SCHEMA_VERSION:
-            raise self._newer(found)
-        self._use_wal()
         with self.writing("creating or migrating the schema") as conn:
             _lock(conn)
             current = _version(conn)  # again: another run may have migrated meanwhile
@@ -173,14 +173,21 @@ class HistoryStore:
             _set_version(conn, schema.SCHEMA_VERSION, exists=current > 0)
 
     def _use_wal(self) -> None:
-        """SQLite in WAL mode: readers never wait for a writer. The mode stays with the file,
-        so it is set once, when the store is created or migrated (outside a transaction)."""
+        """SQLite in WAL mode: readers never wait for a writer. The mode stays with the file;
+        switching needs a moment without other connections, so when another run holds the file
+        (several gates opening a new store at once) this run goes on in the current mode and a
+        later run switches it. Correct either way: only less concurrent until then."""
         if self._engine.dialect.name != "sqlite":
             return
         with self._errors("switching to WAL mode"):
             raw = self._engine.raw_connection()
             try:
-                raw.driver_connection.execute("PRAGMA journal_mode = WAL")  # type: ignore[union-attr]
+                db: Any = raw.driver_connection
+                if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                    db.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) and "busy" not in str(err):
+                    raise
             finally:
                 raw.close()
 
@@ -370,7 +377,7 @@ def _hint(detail: str) -> str:
         return "the file is damaged: move it away (a new one is created) or set history: off"
     if "locked" in text or "busy" in text:
         return (
-            f"another run held it for more than {BUSY_TIMEOUT_S} s: try again, "
+            f"other runs kept it busy (waited up to {BUSY_TIMEOUT_S} s): try again, "
             "or put the history on a local disk (network shares break SQLite locking)"
         )
     if "readonly" in text or "read-only" in text or "permission" in text:
