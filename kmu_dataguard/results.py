@@ -142,8 +142,8 @@ class CheckHistory:
     """The check against the last run that validated it, and its recent runs (from the history).
 
     ``new_keys`` failed now but not then; ``fixed`` failed then but not now. When either list
-    was cut by ``--max-keys`` (``complete`` false) the two are lower bounds. For the steward
-    outputs; the JSON carries only the counts.
+    was cut by ``--max-keys`` (``complete`` false) both are approximate: a record cut from one
+    list looks new or fixed. For the steward outputs; the JSON carries only the counts.
     """
 
     previous_run: str | None
