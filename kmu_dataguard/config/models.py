@@ -67,6 +67,17 @@ def _valid_age(value: str) -> str:
 Age = Annotated[str, AfterValidator(_valid_age)]
 
 
+def _share(value: Any) -> Any:
+    """``20 %``, ``20%`` or ``0.2`` as the fraction 0.2 (see ``preconditions.parse_share``)."""
+    from kmu_dataguard.preconditions import parse_share
+
+    return None if value is None else parse_share(value)
+
+
+#: A share of rows: ``20 %`` or a fraction ``0.2``, held as the fraction.
+Share = Annotated[float, BeforeValidator(_share)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -154,7 +165,8 @@ class CheckConfig(_Strict):
     """One table of one source, validated with one suite; ``key`` identifies its records.
 
     A check that reads no rows could not validate anything (exit 3) unless ``allow_empty``;
-    ``min_rows`` and ``fresh`` catch truncated and outdated data the same way.
+    ``min_rows``, ``max_row_drop`` (against the previous recorded run) and ``fresh`` catch
+    truncated and outdated data the same way.
     """
 
     source: str
@@ -165,6 +177,8 @@ class CheckConfig(_Strict):
     key: str | None = None
     allow_empty: bool = False
     min_rows: Annotated[int | None, NoBool] = Field(default=None, ge=1)
+    #: fewer rows than the previous recorded run by more than this share: exit 3 (``20 %``)
+    max_row_drop: Share | None = None
     fresh: FreshConfig | None = None
     #: expectation id → what to change for this check (docs/overrides.md)
     overrides: dict[str, OverrideConfig] = Field(default_factory=dict)
