@@ -3,8 +3,10 @@
 An empty or truncated export is the most common broken export, and a suite of per-record rules
 passes on it: no record, no failure. So every check first asks whether there is data at all
 (0 rows is "could not validate" unless the check says ``allow_empty: true``), whether there is
-as much as expected (``min_rows``), and whether it is today's (``max_age`` of a file source's
-modification time; ``fresh: {column, max_age}`` for the newest timestamp in a column).
+as much as expected (``min_rows``; ``max_row_drop``: not many fewer than the previous recorded
+run, whose row count the runner reads from the history), and whether it is today's (``max_age``
+of a file source's modification time; ``fresh: {column, max_age}`` for the newest timestamp in a
+column).
 
 Each becomes an :class:`ExpectationOutcome` of its own (ids ``source.*``), so JSON, text, JUnit
 and the report show them like any rule. A failed precondition is an *error* (exit 3), not a
@@ -25,10 +27,13 @@ from kmu_dataguard.results import ExpectationOutcome, Severity
 __all__ = [
     "Freshness",
     "Preconditions",
+    "PreviousRows",
     "age_text",
     "blocks_validation",
     "newest_timestamp",
     "parse_age",
+    "parse_share",
+    "share_text",
     "source_outcomes",
 ]
 
@@ -38,6 +43,8 @@ _ISO_AGE = re.compile(
     r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?$", re.IGNORECASE
 )
 _UNIT_SECONDS = {"w": 604_800, "d": 86_400, "h": 3_600, "m": 60, "s": 1}
+_PERCENT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*%\s*$")
+_FRACTION = re.compile(r"^\s*(0(?:[.,]\d+)?|[.,]\d+)\s*$")
 # A timestamp later than now by more than this is a typo or a placeholder (2099-12-31), not a
 # sign of fresh data: it is ignored, so it cannot hide a stale table.
 _FUTURE_TOLERANCE = timedelta(days=1)
@@ -66,6 +73,35 @@ def parse_age(value: object) -> timedelta:
             if seconds > 0:
                 return timedelta(seconds=seconds)
     raise ValueError("not an age; write a number with a unit, e.g. 26h, 2d, 90m, 1d12h or 1w")
+
+
+def parse_share(value: object) -> float:
+    """``20 %``, ``20%``, ``12,5 %`` or a fraction ``0.2`` as a share from 0 to below 1.
+
+    A bare number of 1 or more (``20``) is refused: it could mean 20 % or 20 records. Raises
+    ValueError with the accepted forms (pydantic turns it into a config error).
+    """
+    share: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        share = float(value)
+    elif isinstance(value, str):
+        percent = _PERCENT.match(value)
+        fraction = _FRACTION.match(value)
+        if percent:
+            share = float(percent.group(1).replace(",", ".")) / 100
+        elif fraction:
+            share = float(fraction.group(1).replace(",", "."))
+    if share is None or not 0 <= share < 1:
+        raise ValueError(
+            "not a share of the rows; write a percentage below 100, e.g. '20 %', or a "
+            "fraction below 1, e.g. 0.2"
+        )
+    return share
+
+
+def share_text(share: float) -> str:
+    """``20 %``, ``12.5 %``: a share for messages."""
+    return f"{share * 100:.1f}".removesuffix(".0") + " %"
 
 
 def age_text(age: timedelta) -> str:
@@ -98,6 +134,8 @@ class Preconditions:
     min_rows: int | None = None
     file_max_age: timedelta | None = None
     fresh: Freshness | None = None
+    #: the share of the previous run's rows that may be missing (0.2 = 20 %)
+    max_row_drop: float | None = None
 
     @classmethod
     def of(cls, check: Any, source: Any) -> Preconditions:
@@ -108,7 +146,21 @@ class Preconditions:
             min_rows=check.min_rows,
             file_max_age=parse_age(source.max_age) if source.max_age else None,
             fresh=Freshness(fresh.column, parse_age(fresh.max_age)) if fresh else None,
+            max_row_drop=check.max_row_drop,
         )
+
+
+@dataclass(frozen=True)
+class PreviousRows:
+    """What the history says about the check's previous run, for ``max_row_drop``.
+
+    ``rows`` is None when no earlier run was recorded; ``unavailable`` says why the history
+    cannot tell (turned off, or a store that cannot be used).
+    """
+
+    rows: int | None = None
+    run_id: str | None = None
+    unavailable: str | None = None
 
 
 def source_outcomes(
@@ -118,11 +170,13 @@ def source_outcomes(
     *,
     file: Path | None = None,
     now: datetime | None = None,
+    previous: PreviousRows | None = None,
 ) -> list[ExpectationOutcome]:
     """The precondition outcomes of one check's ``table`` (a Table or an SqlTable).
 
-    ``file`` is the source file whose modification time ``file_max_age`` judges. Nothing here
-    raises for data problems: each finding is an outcome with ``error`` set.
+    ``file`` is the source file whose modification time ``file_max_age`` judges; ``previous``
+    the previous recorded run, which ``max_row_drop`` compares with. Nothing here raises for
+    data problems: each finding is an outcome with ``error`` set.
     """
     now = now or datetime.now(UTC)
     rows = int(table.rows)
@@ -131,6 +185,10 @@ def source_outcomes(
         outcomes.append(_rows_present(check, table.origin, rows))
     if wanted.min_rows is not None:
         outcomes.append(_min_rows(check, table.origin, rows, wanted.min_rows))
+    if wanted.max_row_drop is not None:
+        outcomes.append(
+            _row_drop(check, table.origin, rows, wanted.max_row_drop, previous or PreviousRows())
+        )
     if wanted.file_max_age is not None and file is not None:
         outcomes.append(_file_fresh(check, file, wanted.file_max_age, now))
     if wanted.fresh is not None and rows > 0:
@@ -189,6 +247,36 @@ def _min_rows(check: str, origin: str, rows: int, minimum: int) -> ExpectationOu
         error=error,
         observed=rows,
         min_rows=minimum,
+    )
+
+
+def _row_drop(
+    check: str, origin: str, rows: int, limit: float, previous: PreviousRows
+) -> ExpectationOutcome:
+    error = None
+    observed: Any = rows
+    if previous.unavailable is not None:
+        error = f"max_row_drop compares with the previous run, but {previous.unavailable}"
+    elif previous.rows is None:
+        observed = f"{rows} rows; first recorded run, nothing to compare with"
+    elif previous.rows > 0 and rows < previous.rows:
+        drop = (previous.rows - rows) / previous.rows
+        if drop > limit + 1e-12:
+            error = (
+                f"{origin} holds {rows} records, {previous.rows} in the previous run "
+                f"({previous.run_id}): {share_text(drop)} fewer, more than max_row_drop "
+                f"{share_text(limit)}; the export looks cut off: export it again completely "
+                f"(if the records were really removed, raise max_row_drop of check {check!r} "
+                "for one run)"
+            )
+    return _outcome(
+        "source.max_row_drop",
+        "expect_source_row_count_to_not_drop",
+        error=error,
+        observed=observed,
+        max_row_drop=limit,
+        previous_rows=previous.rows,
+        previous_run=previous.run_id,
     )
 
 
@@ -328,6 +416,12 @@ _PROTECTS: dict[str, dict[str, str]] = {
         "de": "Ein abgeschnittener Export sieht fehlerfrei aus, enthält aber nicht alle "
         "Datensätze.",
         "en": "A truncated export looks clean but does not hold every record.",
+    },
+    "source.max_row_drop": {
+        "de": "Fehlt ein großer Teil der Datensätze gegenüber dem letzten Lauf, ist meist der "
+        "Export abgebrochen – weniger Datensätze heißt dann nicht weniger Fehler.",
+        "en": "When many records are missing compared with the last run, the export usually "
+        "broke off: fewer records then does not mean fewer errors.",
     },
     "source.file_fresh": {
         "de": "Ein alter Export würde als heutiger Stand geprüft und freigegeben.",

@@ -105,6 +105,7 @@ def run_check(
     data_docs_dir: str | os.PathLike[str] | None = None,
     allow_empty: bool = False,
     min_rows: int | None = None,
+    max_row_drop: str | float | None = None,
     max_age: str | None = None,
     fresh: dict[str, str] | None = None,
     mapping: dict[str, str] | None = None,
@@ -115,8 +116,8 @@ def run_check(
     With ``profile`` and ``entity`` the source is read through a connector profile; ``suite``
     then defaults to the entity's built-in suite. ``mapping`` (``--map``) renames a file's
     headers onto canonical columns without a profile: ``{"PLZ": "postal_code"}``.
-    ``allow_empty``, ``min_rows``, ``max_age`` (of a file) and ``fresh``
-    (``{"column": ..., "max_age": "26h"}``) are the checks' keys of the same names in
+    ``allow_empty``, ``min_rows``, ``max_row_drop`` (``"20 %"``), ``max_age`` (of a file) and
+    ``fresh`` (``{"column": ..., "max_age": "26h"}``) are the checks' keys of the same names in
     ``dataguard.yml``. ``history`` is where the run is recorded (default
     ``.dataguard/history.db`` in the current folder, or ``DATAGUARD_HISTORY``; ``"off"``).
     """
@@ -134,6 +135,7 @@ def run_check(
         "query": query,
         "allow_empty": allow_empty or None,
         "min_rows": min_rows,
+        "max_row_drop": max_row_drop,
         "fresh": fresh,
     }
     # The check is named after what is read; the source keeps the real path or URL.
@@ -234,6 +236,7 @@ def _run_recorded(
             validations,
             rename,
             ad_hoc=gate is None,
+            history=recorder,
         )
         for n in check_names
     ]
@@ -322,7 +325,9 @@ def _run_check(
     rename: dict[str, str] | None = None,
     *,
     ad_hoc: bool = False,
+    history: run_history.RunHistory | None = None,
 ) -> CheckResult:
+    from kmu_dataguard.history.changes import judge_history, split_history
     from kmu_dataguard.sources.reading import read_check_table
     from kmu_dataguard.sources.table import Table
 
@@ -331,6 +336,8 @@ def _run_check(
     try:
         # Overrides were checked against the suite when the configuration was loaded.
         spec = apply_overrides(catalog.load(check.suite_name), check.override_data())
+        # Change detection is judged against the run history, the rest by the engine.
+        engine_spec, against_history = split_history(spec)
         # Closed however this ends: a database table holds our reader engine.
         with read_check_table(cfg, check, rename=rename) as table:
             result.source = f"{origin}: {table.origin}"
@@ -348,7 +355,7 @@ def _run_check(
                     f"check {name!r}: key column {key!r} not in {table.origin} "
                     f"(columns present: {', '.join(table.columns) or 'none'})"
                 )
-            result.expectations = _judge_source(cfg, name, check, table)
+            result.expectations = _judge_source(cfg, name, check, table, history)
             if not blocks_validation(result.expectations):
                 if mismatch is not None:  # one error, not one per expectation
                     raise SourceError(mismatch)
@@ -356,9 +363,16 @@ def _run_check(
                 from kmu_dataguard.record_context import add_context
 
                 log.info("validating %s (%d rows) with suite %s", name, table.rows, spec.name)
-                result.expectations += validate_table(
-                    table, spec, key=key, max_keys=max_keys, keep_validations=validations
+                outcomes = []
+                if engine_spec.expectations:
+                    outcomes = validate_table(
+                        table, engine_spec, key=key, max_keys=max_keys, keep_validations=validations
+                    )
+                outcomes += judge_history(
+                    against_history, table, check=name, key=key, history=history, max_keys=max_keys
                 )
+                order = {e.id: i for i, e in enumerate(spec.expectations)}
+                result.expectations += sorted(outcomes, key=lambda o: order[o.id])
                 add_context(result, [(table, key)], secrets)
             result.source_headers = table.source_headers
         for outcome in result.expectations:
@@ -376,11 +390,21 @@ def _run_check(
     return result
 
 
-def _judge_source(cfg: Config, name: str, check: CheckConfig, table: Any) -> list[Any]:
+def _judge_source(
+    cfg: Config,
+    name: str,
+    check: CheckConfig,
+    table: Any,
+    history: run_history.RunHistory | None,
+) -> list[Any]:
     """Rows present, enough rows, fresh: the source as a whole, before its records."""
     source = cfg.sources[check.source]
     file = cfg.resolve_path(source.path) if source.path else None
-    return source_outcomes(name, table, Preconditions.of(check, source), file=file)
+    previous = None
+    if check.max_row_drop is not None:
+        previous = run_history.previous_rows(history, name)
+    wanted = Preconditions.of(check, source)
+    return source_outcomes(name, table, wanted, file=file, previous=previous)
 
 
 def _run_reference(

@@ -58,6 +58,7 @@ def test_metadata_split_and_canonical_tables(tmp_path, datev_records):
         "iban": "DE89370400440532013000",
         "bic": "AGBMDEMM",
         "payment_terms_days": "30",
+        "blocked": "false",  # no "Zahlungssperre bis"
         "datev_kundennummer": "K-000123",
         "datev_kurzbezeichnung": "NORDCAPITAL",
         "datev_status": "0",
@@ -174,3 +175,15 @@ def test_error_bad_account_length_and_missing_titles_and_entity(tmp_path, datev_
     empty.write_bytes(b"")
     with pytest.raises(SourceError, match=r"leer\.csv: file is empty"):
         read_datev(empty)
+
+
+@pytest.mark.parametrize(
+    ("until", "blocked"),
+    [("31122099", "true"), ("01012000", "false"), (None, "false"), ("bald", "bald")],
+)
+def test_a_payment_block_until_a_day_not_passed_is_blocked(tmp_path, datev_records, until, blocked):
+    creditor = {**datev_records[2], 235: until}
+    path = write_datev(tmp_path / "EXTF_Stammdaten.csv", [creditor])
+    suppliers = read_datev(path).table("suppliers")
+    assert suppliers.iloc[0]["blocked"] == blocked
+    assert suppliers.attrs["source_headers"]["blocked"] == "Zahlungssperre bis"

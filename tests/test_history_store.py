@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -156,13 +157,48 @@ def test_every_older_schema_migrates_to_the_current_one(tmp_path: Path) -> None:
     for version in range(schema.SCHEMA_VERSION):
         path = tmp_path / f"v{version}.db"
         _store_of_version(path, version)
+        if version >= 1:
+            _record_a_run(path, f"run-of-v{version}")
         with open_store(f"sqlite:///{path}") as store:
             assert store.version() == schema.SCHEMA_VERSION
+            if version >= 1:  # nothing lost: the run recorded before is still there
+                (point,) = store.trend("invoicing")["customers"]
+                assert (point.run_id, point.rows, point.failing_records) == (
+                    f"run-of-v{version}",
+                    60,
+                    8,
+                )
         engine = sa.create_engine(f"sqlite:///{path}")
         with engine.connect() as conn:
             tables = set(sa.inspect(conn).get_table_names())
+            salt = conn.execute(
+                sa.select(schema.meta.c.value).where(schema.meta.c.key == schema.VALUE_SALT)
+            ).scalar()
         engine.dispose()
         assert {t.name for t in schema.metadata.sorted_tables} <= tables
+        assert salt is not None and len(bytes.fromhex(salt)) == 16
+
+
+def _record_a_run(path: Path, run_id: str) -> None:
+    """A run as version 1 recorded it: rows in dg_runs and dg_checks only."""
+    engine = sa.create_engine(f"sqlite:///{path}")
+    moment = datetime(2026, 1, 5, 6, 0)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(schema.runs).values(
+                run_id=run_id, subject="invoicing", gate="invoicing", started_at=moment,
+                finished_at=moment, duration_s=1.0, verdict="blocked", exit_code=1,
+                fail_on="critical", tool_version="0.1", config_hash="x", host="h", errors="[]",
+            )
+        )  # fmt: skip
+        conn.execute(
+            sa.insert(schema.checks).values(
+                run_id=run_id, name="customers", source="erp", suite="customers",
+                key_column="customer_id", rows=60, verdict="blocked", failing_records=8,
+                keys_complete=True, errors="[]",
+            )
+        )  # fmt: skip
+    engine.dispose()
 
 
 def _store_of_version(path: Path, version: int) -> None:

@@ -12,6 +12,7 @@ import sys
 
 import click
 
+from kmu_dataguard.cli.approve import approve
 from kmu_dataguard.cli.check import check
 from kmu_dataguard.cli.demo import demo
 from kmu_dataguard.cli.gate import gate
@@ -43,7 +44,7 @@ def cli(verbose: int) -> None:
     logging.getLogger("kmu_dataguard").setLevel(level)
 
 
-for command in (init, gate, check, suites, profiles, sources, demo):
+for command in (init, gate, check, approve, suites, profiles, sources, demo):
     cli.add_command(command)
 
 

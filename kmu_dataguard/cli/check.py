@@ -39,6 +39,13 @@ from kmu_dataguard.errors import DataguardError, RunStopped
     help="Fewer records than this is a cut-off export: could not validate (exit 3).",
 )
 @click.option(
+    "--max-row-drop",
+    default=None,
+    metavar="SHARE",
+    help="More records missing than this share of the previous recorded run (20%, 0.2) is "
+    "a cut-off export: could not validate (exit 3).",
+)
+@click.option(
     "--allow-empty",
     is_flag=True,
     help="Accept a source without records (by default no records is exit 3, never a pass).",
@@ -78,6 +85,7 @@ def check(
     connectors_dir: str | None,
     suites_dir: str | None,
     min_rows: int | None,
+    max_row_drop: str | None,
     allow_empty: bool,
     max_age: str | None,
     fresh: str | None,
@@ -124,6 +132,7 @@ def check(
             max_keys=max_keys,
             allow_empty=allow_empty,
             min_rows=min_rows,
+            max_row_drop=max_row_drop,
             max_age=max_age,
             fresh={"column": fresh_column.strip(), "max_age": fresh_age.strip()} if fresh else None,
             mapping=parse_map(maps),

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -44,6 +45,17 @@ __all__ = [
 ]
 
 DEFAULT_CONFIG = "dataguard.yml"
+
+
+def _share(value: Any) -> Any:
+    """``20 %``, ``20%`` or ``0.2`` as the fraction 0.2 (see ``preconditions.parse_share``)."""
+    from kmu_dataguard.preconditions import parse_share
+
+    return None if value is None else parse_share(value)
+
+
+#: A share of rows: ``20 %`` or a fraction ``0.2``, held as the fraction.
+Share = Annotated[float, BeforeValidator(_share)]
 
 
 class SourceConfig(_Strict):
@@ -129,7 +141,8 @@ class CheckConfig(_Strict):
     """One table of one source, validated with one suite; ``key`` identifies its records.
 
     A check that reads no rows could not validate anything (exit 3) unless ``allow_empty``;
-    ``min_rows`` and ``fresh`` catch truncated and outdated data the same way.
+    ``min_rows``, ``max_row_drop`` (against the previous recorded run) and ``fresh`` catch
+    truncated and outdated data the same way.
     """
 
     source: str
@@ -140,6 +153,8 @@ class CheckConfig(_Strict):
     key: str | None = None
     allow_empty: bool = False
     min_rows: Annotated[int | None, NoBool] = Field(default=None, ge=1)
+    #: fewer rows than the previous recorded run by more than this share: exit 3 (``20 %``)
+    max_row_drop: Share | None = None
     fresh: FreshConfig | None = None
     #: expectation id → what to change for this check (docs/overrides.md)
     overrides: dict[str, OverrideConfig] = Field(default_factory=dict)

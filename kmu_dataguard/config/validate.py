@@ -124,6 +124,7 @@ def _check_overrides(where: str, check: CheckConfig, catalog: SuiteCatalog) -> N
 
     from kmu_dataguard.errors import SuiteError
     from kmu_dataguard.suites import OverrideError, apply_overrides
+    from kmu_dataguard.validators.catalog import HISTORY_TYPES
 
     try:
         spec = catalog.load(check.suite_name)
@@ -143,13 +144,18 @@ def _check_overrides(where: str, check: CheckConfig, catalog: SuiteCatalog) -> N
         given = check.overrides.get(exp.id)
         if given is None or (given.mostly is None and given.when is None):
             continue
+        keys = " and ".join(k for k in ("mostly", "when") if getattr(given, k) is not None)
+        if exp.type in HISTORY_TYPES:  # judged by the runner, not GX: every record counts
+            raise ConfigError(
+                f"{where}.overrides.{exp.id}: {exp.type} compares every record with its "
+                f"accepted value and does not take {keys}; remove it from this override"
+            )
         from kmu_dataguard.engine import build_suite
 
         try:
             build_suite(replace(done, expectations=(exp,)))
         except SuiteError as exc:
             detail = str(exc).rsplit("cannot be loaded: ", 1)[-1]
-            keys = " and ".join(k for k in ("mostly", "when") if getattr(given, k) is not None)
             raise ConfigError(
                 f"{where}.overrides.{exp.id}: {exp.type} does not take {keys} ({detail}); "
                 "remove it from this override"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-__all__ = ["make_articles", "make_contacts", "make_customers", "make_suppliers"]
+__all__ = ["iban_and_bic", "make_articles", "make_contacts", "make_customers", "make_suppliers"]
 
 # (postal code, city, street) of real German places; Dresden/Leipzig keep their leading zero.
 _PLACES = [
@@ -72,7 +72,8 @@ _BANKS = [("37040044", "COBADEFFXXX"), ("50010517", "INGDDEFFXXX"), ("10070000",
 _FIRST = ["Anna", "Lukas", "Sophie", "Jonas", "Marie", "Felix", "Lea", "Paul", "Mia", "Tim"]
 
 
-def _iban(rng: random.Random) -> tuple[str, str]:
+def iban_and_bic(rng: random.Random) -> tuple[str, str]:
+    """A valid German IBAN of one of the demo banks, and that bank's BIC."""
     from stdnum import iban
 
     blz, bic = rng.choice(_BANKS)
@@ -103,7 +104,7 @@ def make_customers(count: int, *, seed: int = 42, start: int = 10001) -> Iterato
     for n in range(start, start + count):
         postal, city, street = rng.choice(_PLACES)
         name = _company(rng)
-        iban, bic = _iban(rng)
+        iban, bic = iban_and_bic(rng)
         yield {
             "customer_id": f"K{n:05d}",
             "name": name,

@@ -14,13 +14,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kmu_dataguard.demo.records import (
+    iban_and_bic,
     make_articles,
     make_contacts,
     make_customers,
     make_suppliers,
 )
+from kmu_dataguard.history.location import DEFAULT_HISTORY
 
-__all__ = ["DEMO_CONFIG", "Defect", "DemoWorld", "build_world", "make_customers"]
+__all__ = [
+    "DEMO_CONFIG",
+    "Defect",
+    "DemoWorld",
+    "build_world",
+    "change_supplier_iban",
+    "make_customers",
+]
 
 
 @dataclass(frozen=True)
@@ -180,7 +189,7 @@ checks:
   suppliers:
     source: erp
     table: suppliers
-    suite: suppliers
+    suite: payment_run       # bank details valid, not blocked, IBAN changes approved
     key: supplier_id
   articles:
     source: erp
@@ -219,6 +228,14 @@ def build_world(folder: Path, *, seed: int = 42, customers: int = 60) -> DemoWor
 
     database = folder / "erp.db"
     database.unlink(missing_ok=True)
+    # A new world starts without history: its suppliers' bank details are noted afresh.
+    history = folder / DEFAULT_HISTORY
+    for path in (
+        history,
+        history.with_name(history.name + "-wal"),
+        history.with_name(history.name + "-shm"),
+    ):
+        path.unlink(missing_ok=True)
     with sqlite3.connect(database) as conn:
         for table, rows in (
             ("customers", customer_rows),
@@ -246,6 +263,19 @@ def build_world(folder: Path, *, seed: int = 42, customers: int = 60) -> DemoWor
     config.write_text(DEMO_CONFIG, encoding="utf-8")
     (folder / "DEFECTS.md").write_text(_defects_doc(defects), encoding="utf-8")
     return DemoWorld(folder, database, contacts_csv, config, defects)
+
+
+def change_supplier_iban(world: DemoWorld, supplier: str = "L70003") -> tuple[str, str]:
+    """What a forged "our bank details have changed" letter does: the supplier's IBAN replaced
+    in the ERP by another valid one. Returns (old IBAN, new IBAN)."""
+    new, _bic = iban_and_bic(random.Random(supplier))
+    with sqlite3.connect(world.database) as conn:
+        (old,) = conn.execute(
+            "SELECT iban FROM suppliers WHERE supplier_id = ?", (supplier,)
+        ).fetchone()
+        conn.execute("UPDATE suppliers SET iban = ? WHERE supplier_id = ?", (new, supplier))
+    conn.close()
+    return old, new
 
 
 def _defects_doc(defects: list[Defect]) -> str:

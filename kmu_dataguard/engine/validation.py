@@ -12,6 +12,7 @@ from kmu_dataguard.errors import SuiteError, one_line
 from kmu_dataguard.results import ExpectationOutcome
 from kmu_dataguard.sources.table import SqlTable
 from kmu_dataguard.suites import SuiteSpec
+from kmu_dataguard.validators.catalog import HISTORY_TYPES
 
 if TYPE_CHECKING:
     from kmu_dataguard.sources.table import Table
@@ -28,6 +29,11 @@ def build_suite(spec: SuiteSpec) -> Any:
     gx_context()  # registers our custom expectations first
     expectations = []
     for index, exp in enumerate(spec.expectations):
+        if exp.type in HISTORY_TYPES:
+            raise SuiteError(
+                f"{spec.path}: expectations[{index}] ({exp.type}, id {exp.id!r}) is judged "
+                "against the run history by the runner (history.changes), not by the engine"
+            )
         try:
             expectations.append(new_expectation(exp))
         except Exception as exc:  # GX raises several unrelated types here

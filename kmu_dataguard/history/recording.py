@@ -10,14 +10,19 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets as _random
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from importlib import metadata
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
+
 from kmu_dataguard._secrets import redact
 from kmu_dataguard.errors import HistoryError
+from kmu_dataguard.history.baselines import BaselineUpdate, value_salt, write_updates
 from kmu_dataguard.history.location import history_url
 from kmu_dataguard.history.store import HistoryStore, open_store
+from kmu_dataguard.preconditions import PreviousRows
 from kmu_dataguard.results import CheckHistory, GateResult
 
 if TYPE_CHECKING:
@@ -29,6 +34,7 @@ __all__ = [
     "config_hash",
     "new_run_id",
     "open_history",
+    "previous_rows",
     "record",
     "subject_of",
 ]
@@ -72,6 +78,9 @@ class RunHistory:
         self.subject = subject
         self.error: str | None = None
         self.store: HistoryStore | None = None
+        #: what change detection moves when the run is recorded (history/changes.py)
+        self.baseline_updates: list[BaselineUpdate] = []
+        self._salt: bytes | None = None
         try:
             self.store = open_history(cfg, setting)
         except HistoryError as exc:
@@ -93,7 +102,27 @@ class RunHistory:
 
     def record(self, result: GateResult) -> None:
         if self.store is not None:
-            record(self.store, result, self.cfg, self.subject)
+            record(self.store, result, self.cfg, self.subject, self.baseline_updates)
+
+    def salt(self) -> bytes:
+        """The store's salt for value hashes, read once per run."""
+        if self._salt is None:
+            assert self.store is not None
+            self._salt = value_salt(self.store)
+        return self._salt
+
+
+def previous_rows(history: RunHistory | None, check: str) -> PreviousRows:
+    """The rows of ``check`` in the previous recorded run of its subject, for max_row_drop."""
+    if history is None or history.store is None:
+        if history is not None and history.error is not None:
+            return PreviousRows(unavailable="the run history cannot be used (see the run's errors)")
+        return PreviousRows(unavailable="the run history is turned off (history: off)")
+    try:
+        found = history.store.previous_check(history.subject, check, datetime.now(UTC))
+    except HistoryError as exc:
+        return PreviousRows(unavailable=redact(str(exc), history.cfg.secrets))
+    return PreviousRows() if found is None else PreviousRows(found.rows, found.run_id)
 
 
 def compare(store: HistoryStore, result: GateResult, subject: str) -> None:
@@ -117,8 +146,24 @@ def compare(store: HistoryStore, result: GateResult, subject: str) -> None:
         check.history = history
 
 
-def record(store: HistoryStore, result: GateResult, cfg: Config, subject: str) -> None:
-    store.record(result, subject=subject, config_hash=config_hash(cfg), version=_version())
+def record(
+    store: HistoryStore,
+    result: GateResult,
+    cfg: Config,
+    subject: str,
+    baseline_updates: Sequence[BaselineUpdate] = (),
+) -> None:
+    """Record the run, and in the same transaction the baselines its change detection moved."""
+    also = None
+    if baseline_updates and result.run_id is not None:
+        run_id = result.run_id
+
+        def also(conn: sa.Connection) -> None:
+            write_updates(conn, baseline_updates, run_id)
+
+    store.record(
+        result, subject=subject, config_hash=config_hash(cfg), version=_version(), also=also
+    )
 
 
 def config_hash(cfg: Config) -> str:

@@ -14,6 +14,7 @@ All names start with ``dg_`` so the tables can live in a shared database. Times 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,7 +23,10 @@ import sqlalchemy as sa
 __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "VALUE_SALT",
     "Migration",
+    "approvals",
+    "baselines",
     "checks",
     "expectations",
     "meta",
@@ -108,6 +112,51 @@ expectations = sa.Table(
 )
 
 
+#: The accepted value of a column per record, for ``expect_column_values_to_be_unchanged``
+#: (see :mod:`kmu_dataguard.history.changes`). ``value_hash`` is a keyed hash of the normalised
+#: value and ``shown`` its masked form: the raw value (an IBAN) is never stored. A change that
+#: waits for ``dataguard approve`` is in the ``pending_*`` columns; the baseline stays.
+baselines = sa.Table(
+    "dg_baselines",
+    metadata,
+    sa.Column("subject", sa.String(255), primary_key=True),
+    sa.Column("check_name", sa.String(255), primary_key=True),
+    sa.Column("column_name", sa.String(255), primary_key=True),
+    sa.Column("record_key", sa.String(255), primary_key=True),
+    sa.Column("value_hash", sa.String(64), nullable=False),
+    sa.Column("shown", sa.Text(), nullable=False),
+    # the run that saw the value first, or whose change was approved
+    sa.Column("since_run", sa.String(64)),
+    sa.Column("updated_at", sa.DateTime(), nullable=False),
+    sa.Column("pending_hash", sa.String(64)),
+    sa.Column("pending_shown", sa.Text()),
+    sa.Column("pending_run", sa.String(64)),  # the latest run that reported the change
+    sa.Column("pending_since", sa.DateTime()),  # when a run first reported it
+)
+
+#: Who accepted which change, when and why (``dataguard approve``); never deleted.
+approvals = sa.Table(
+    "dg_approvals",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("subject", sa.String(255), nullable=False),
+    sa.Column("check_name", sa.String(255), nullable=False),
+    sa.Column("column_name", sa.String(255), nullable=False),
+    sa.Column("record_key", sa.String(255), nullable=False),
+    sa.Column("old_shown", sa.Text(), nullable=False),
+    sa.Column("new_shown", sa.Text(), nullable=False),
+    sa.Column("run_id", sa.String(64)),  # the run that reported the change
+    sa.Column("approved_by", sa.String(255), nullable=False),
+    sa.Column("approved_at", sa.DateTime(), nullable=False),
+    sa.Column("note", sa.Text()),
+    sa.Index("dg_approvals_subject_check", "subject", "check_name"),
+)
+
+#: ``dg_meta`` key of the store's random salt for value hashes: the same IBAN hashes alike in
+#: one store only, so a table of precomputed hashes is of no use against it.
+VALUE_SALT = "value_salt"
+
+
 #: One row per message decided for a gate and channel, delivered or not; the last delivered one
 #: is what the channel was told (``notify.decide``), a failed one is decided again next run.
 notifications = sa.Table(
@@ -144,8 +193,16 @@ def _create(*tables: sa.Table) -> Callable[[sa.Connection], None]:
     return apply
 
 
+def _baselines(conn: sa.Connection) -> None:
+    _create(baselines, approvals)(conn)
+    salt = conn.execute(sa.select(meta.c.value).where(meta.c.key == VALUE_SALT)).scalar()
+    if salt is None:
+        conn.execute(sa.insert(meta).values(key=VALUE_SALT, value=secrets.token_hex(16)))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, checks and expectations", _create(runs, checks, expectations)),
-    Migration(2, "notifications sent per gate and channel", _create(notifications)),
+    Migration(2, "change detection: baselines and approvals", _baselines),
+    Migration(3, "notifications sent per gate and channel", _create(notifications)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

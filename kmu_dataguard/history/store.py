@@ -15,7 +15,7 @@ import contextlib
 import json
 import socket
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,6 +147,13 @@ class HistoryStore:
         with self._errors(doing), self._engine.begin() as conn:
             yield conn
 
+    def transaction(
+        self, doing: str, *, write: bool = False
+    ) -> contextlib.AbstractContextManager[sa.Connection]:
+        """One transaction for the other history modules (baselines); ``doing`` names it in
+        the HistoryError that any failure becomes."""
+        return self._write(doing) if write else self._read(doing)
+
     # ----------------------------------------------------------------------- schema
 
     def version(self) -> int:
@@ -200,8 +207,17 @@ class HistoryStore:
 
     # ----------------------------------------------------------------------- writing
 
-    def record(self, result: GateResult, *, subject: str, config_hash: str, version: str) -> None:
-        """Record a finished run, all of it or nothing."""
+    def record(
+        self,
+        result: GateResult,
+        *,
+        subject: str,
+        config_hash: str,
+        version: str,
+        also: Callable[[sa.Connection], None] | None = None,
+    ) -> None:
+        """Record a finished run, all of it or nothing; ``also`` writes more in the same
+        transaction (the baselines the run moved)."""
         finished = datetime.now(UTC)
         run_row = {
             "run_id": result.run_id,
@@ -231,6 +247,8 @@ class HistoryStore:
                 conn.execute(sa.insert(schema.checks), check_rows)
             if outcome_rows:
                 conn.execute(sa.insert(schema.expectations), outcome_rows)
+            if also is not None:
+                also(conn)
 
     # ----------------------------------------------------------------------- reading
 

@@ -20,6 +20,7 @@ from kmu_dataguard.report.i18n import (
 )
 from kmu_dataguard.report.since import compared, failing_records
 from kmu_dataguard.results import CheckResult, ExpectationOutcome, GateResult
+from kmu_dataguard.validators.catalog import HISTORY_TYPES
 
 __all__ = ["render_text"]
 
@@ -50,6 +51,7 @@ def render_text(result: GateResult, *, verbose: bool = False) -> str:
             if verbose or not outcome.success or outcome.error:
                 lines.append(_line(outcome, check, result, t))
                 lines.extend(_group_lines(outcome, t))
+                lines.extend(_change_lines(outcome, t))
         if passed and not verbose:
             lines.append(f"    {t('text.ok'):<{_WIDTH}}{t('text.passed', n=len(passed))}")
     # Errors of single expectations are shown in their check above; list the rest once.
@@ -123,6 +125,15 @@ def _line(outcome: ExpectationOutcome, check: CheckResult, result: GateResult, t
     share = format_percent(outcome.unexpected_percent, t.lang).replace("\u00a0", " ")
     count = _records(outcome.unexpected_count, t)
     return f"{label}{what} – {count} ({share}): {keys}{tail}  {ident}"
+
+
+def _change_lines(outcome: ExpectationOutcome, t: Texts) -> list[str]:
+    """A changed value, old → new (masked when judged), so the steward sees what to confirm."""
+    if outcome.success or outcome.type not in HISTORY_TYPES:
+        return []
+    pad = " " * (4 + _WIDTH)
+    pairs = list(zip(outcome.failing_keys, outcome.failing_values, strict=False))
+    return [f"{pad}{t('text.no_key') if k is None else k}: {v}" for k, v in pairs[:SHOWN_KEYS]]
 
 
 def _group_lines(outcome: ExpectationOutcome, t: Texts) -> list[str]:

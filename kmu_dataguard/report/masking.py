@@ -115,9 +115,13 @@ def mask_values(outcome: ExpectationOutcome) -> list[Any]:
 
 def mask_result(result: GateResult) -> GateResult:
     """A copy of ``result`` with personal values masked (failing values, observed values)."""
+    from kmu_dataguard.validators.catalog import HISTORY_TYPES
+
     masked = copy.deepcopy(result)
     for check in masked.checks:
         for outcome in check.expectations:
+            if outcome.type in HISTORY_TYPES:
+                continue  # "old → new" was masked when judged: the history holds no raw value
             outcome.failing_values = mask_values(outcome)
             kinds = column_kinds(outcome.column, outcome.type)
             if isinstance(outcome.observed_value, str) and any(kinds):

@@ -27,7 +27,8 @@ independent Go/Python EXTF writers that list all 254 titles in the same order:
      8 Kurzbezeichnung                   110 Fälligkeit in Tagen (Debitor)
      9 EU-Land / EU-Mitgliedstaat        112 Kreditoren-Ziel 1 (Tage)
     10 EU-UStID / EU-USt-IdNr.            47 SWIFT-Code 1
-    11 Anrede                            245 Status (0 aktiv, 1 inaktiv)
+    11 Anrede                            235 Zahlungssperre bis (TTMMJJJJ)
+                                         245 Status (0 aktiv, 1 inaktiv)
 
 Debtors and creditors share one file; they are told apart by account range. With G/L account
 length L (header field 14) person accounts have L+1 digits: debtors 10^L … 7·10^L−1, creditors

@@ -16,7 +16,7 @@ import pandas as pd
 from kmu_dataguard.entities import PARTNER_COLUMNS
 from kmu_dataguard.errors import SourceError
 
-__all__ = ["DATEV_FIELDS", "DatevExport", "DatevMeta", "account_ranges"]
+__all__ = ["DATEV_FIELDS", "DatevExport", "DatevMeta", "account_ranges", "payment_block"]
 
 # Positions (1-based) of the fields the reader uses, with the title variants seen in the wild.
 # Variants are compared after datev._norm_title (case, spaces, punctuation, "Adressattyp" typo
@@ -50,12 +50,28 @@ DATEV_FIELDS: dict[int, tuple[str, ...]] = {
     100: ("Steuernummer",),
     110: ("Fälligkeit in Tagen (Debitor)",),
     112: ("Kreditoren-Ziel 1 (Tage)",),
+    235: ("Zahlungssperre bis",),
     245: ("Status",),
 }
 
 _ENTITIES = {"customers": ("customer_id", "debtor"), "suppliers": ("supplier_id", "creditor")}
 # DATEV keeps no currency per partner; the rest of the canonical partner fields it holds.
 _PARTNER_COLUMNS = tuple(c for c in PARTNER_COLUMNS if c != "currency")
+
+
+def payment_block(value: str | None, today: dt.date) -> str:
+    """``blocked`` from "Zahlungssperre bis" (DDMMYYYY): ``true`` while that day has not passed.
+
+    A value that is no such date is passed through as written, so a rule on ``blocked`` sees
+    it rather than a guess.
+    """
+    if value is None or not value.strip():
+        return "false"
+    try:
+        until = dt.datetime.strptime(value.strip(), "%d%m%Y").date()
+    except ValueError:
+        return value
+    return "true" if until >= today else "false"
 
 
 def account_ranges(account_length: int) -> tuple[range, range]:
@@ -137,7 +153,8 @@ class DatevExport:
 
         Columns: <customer_id|supplier_id> (= Konto), name, street, postal_code, city, country,
         vat_id (EU-Land + EU-UStID), tax_number, email, phone, iban, bic, payment_terms_days,
-        then the pass-through columns ``datev_kundennummer``, ``datev_kurzbezeichnung``,
+        blocked (from "Zahlungssperre bis": :func:`payment_block`), then the pass-through
+        columns ``datev_kundennummer``, ``datev_kurzbezeichnung``,
         ``datev_status`` and ``source_line`` (the line of the record in the file).
         """
         if entity not in _ENTITIES:
@@ -147,6 +164,7 @@ class DatevExport:
             )
         key, kind = _ENTITIES[entity]
         terms_position = 110 if kind == "debtor" else 112
+        today = dt.date.today()
         rows = []
         for line, v in self.records:
             account = self._field(v, 1)
@@ -167,13 +185,14 @@ class DatevExport:
                     "iban": self._field(v, 45),
                     "bic": self._field(v, 47),
                     "payment_terms_days": self._field(v, terms_position),
+                    "blocked": payment_block(self._field(v, 235), today),
                     "datev_kundennummer": self._field(v, 99),
                     "datev_kurzbezeichnung": self._field(v, 8),
                     "datev_status": self._field(v, 245),
                     "source_line": str(line),
                 }
             )
-        columns = [key, *_PARTNER_COLUMNS, "datev_kundennummer", "datev_kurzbezeichnung"]
+        columns = [key, *_PARTNER_COLUMNS, "blocked", "datev_kundennummer", "datev_kurzbezeichnung"]
         columns += ["datev_status", "source_line"]
         df = pd.DataFrame(rows, columns=columns, dtype=object)
         df = df.where(df.notna(), None)
@@ -182,6 +201,6 @@ class DatevExport:
         positions = {key: 1, "street": 16, "postal_code": 18, "city": 19, "country": 20}
         positions |= {"tax_number": 100}
         positions |= {"email": 33, "phone": 29, "iban": 45, "bic": 47}
-        positions |= {"payment_terms_days": terms_position, "vat_id": 10}
+        positions |= {"payment_terms_days": terms_position, "vat_id": 10, "blocked": 235}
         df.attrs["source_headers"] = {c: DATEV_FIELDS[p][0] for c, p in positions.items()}
         return df

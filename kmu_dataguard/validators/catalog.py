@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 __all__ = [
     "CATALOG",
+    "HISTORY_TYPES",
     "Kind",
     "Lang",
     "Param",
@@ -342,10 +343,18 @@ CATALOG: tuple[Validator, ...] = (
 
 # --------------------------------------------------------------------------- other types
 
-#: Outcomes dataguard judges itself, outside GX (preconditions, references): exact types.
+#: Suite expectations the runner judges against the run history (history/changes.py), never
+#: GX: a suite may use them, the engine never sees them. Their failing values are "old → new",
+#: masked when judged (the history keeps no raw value), so the outputs do not mask them again.
+HISTORY_TYPES = frozenset({"expect_column_values_to_be_unchanged"})
+
+#: Outcomes dataguard judges itself, outside GX (preconditions, references, the history): exact
+#: types.
 _OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     "expect_source_to_have_rows": ("keine Datensätze", "no records"),
     "expect_source_row_count_to_be_at_least": ("zu wenige Datensätze", "too few records"),
+    "expect_source_row_count_to_not_drop": ("Datensätze verschwunden", "records disappeared"),
+    "expect_column_values_to_be_unchanged": ("geändert", "changed"),
     "expect_source_file_to_be_fresh": ("Export zu alt", "export too old"),
     "expect_column_newest_value_to_be_recent": ("Daten veraltet", "data out of date"),
     "expect_column_values_to_reference_existing_records": ("Verweis ins Leere", "broken reference"),
