@@ -92,7 +92,7 @@ def test_a_changed_iban_blocks_the_payment_run_until_approved(
     after = dataguard(*gate, "--format", "json")
     assert after.code == 0
     assert outcome(after.json(), "suppliers", "payment_run.iban_unchanged")["success"] is True
-    with open_store(f"sqlite:///{os.environ[ENV_VAR]}") as store, store.transaction("t") as conn:
+    with open_store(f"sqlite:///{os.environ[ENV_VAR]}") as store, store.reading("t") as conn:
         rows = conn.execute(sa.select(schema.approvals)).all()
         last_blocked = conn.execute(
             sa.select(schema.runs.c.run_id)

@@ -119,7 +119,7 @@ class Approval:
 
 def value_salt(store: HistoryStore) -> bytes:
     """The store's salt for value hashes (written by schema migration 2)."""
-    with store.transaction("reading the value salt") as conn:
+    with store.reading("reading the value salt") as conn:
         value = conn.execute(
             sa.select(schema.meta.c.value).where(schema.meta.c.key == schema.VALUE_SALT)
         ).scalar()
@@ -136,7 +136,7 @@ def load(store: HistoryStore, scope: Scope) -> dict[str, Baseline]:
     query = sa.select(_B.c.record_key, _B.c.value_hash, _B.c.shown, _B.c.pending_hash).where(
         scope.where()
     )
-    with store.transaction("reading the accepted values") as conn:
+    with store.reading("reading the accepted values") as conn:
         return {
             row.record_key: Baseline(row.value_hash, row.shown, row.pending_hash)
             for row in conn.execute(query)
@@ -230,7 +230,7 @@ def pending(store: HistoryStore, subject: str, check: str | None = None) -> list
     )
     if check is not None:
         query = query.where(_B.c.check_name == check)
-    with store.transaction("reading the changes waiting for approval") as conn:
+    with store.reading("reading the changes waiting for approval") as conn:
         return [_pending(row) for row in conn.execute(query)]
 
 
@@ -272,7 +272,7 @@ def approve(
     if column is not None:
         where.append(_B.c.column_name == column)
     done: list[Approval] = []
-    with store.transaction("approving the change", write=True) as conn:
+    with store.writing("approving the change") as conn:
         for row in conn.execute(sa.select(_B).where(*where).order_by(_B.c.column_name)).all():
             change = _pending(row)
             conn.execute(

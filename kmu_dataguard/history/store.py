@@ -147,13 +147,6 @@ class HistoryStore:
         with self._errors(doing), self._engine.begin() as conn:
             yield conn
 
-    def transaction(
-        self, doing: str, *, write: bool = False
-    ) -> contextlib.AbstractContextManager[sa.Connection]:
-        """One transaction for the other history modules (baselines); ``doing`` names it in
-        the HistoryError that any failure becomes."""
-        return self._write(doing) if write else self._read(doing)
-
     # ----------------------------------------------------------------------- schema
 
     def version(self) -> int:
