@@ -15,6 +15,7 @@ import click
 from kmu_dataguard.cli.check import check
 from kmu_dataguard.cli.demo import demo
 from kmu_dataguard.cli.gate import gate
+from kmu_dataguard.cli.history import history
 from kmu_dataguard.cli.init import init
 from kmu_dataguard.cli.profiles import profiles
 from kmu_dataguard.cli.signals import stop_on_signals
@@ -43,7 +44,7 @@ def cli(verbose: int) -> None:
     logging.getLogger("kmu_dataguard").setLevel(level)
 
 
-for command in (init, gate, check, suites, profiles, sources, demo):
+for command in (init, gate, check, history, suites, profiles, sources, demo):
     cli.add_command(command)
 
 
