@@ -7,6 +7,7 @@ every JSON document printed is validated against ``schemas/history-v1.schema.jso
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import os
 import re
@@ -185,6 +186,11 @@ def test_since_and_limit(world: DemoWorld, two_runs: tuple[str, str], dataguard)
 
     code, doc = history(dataguard, *config, "--since", "yesterday")
     assert code == 2 and doc["runs"] == [] and "--since 'yesterday'" in doc["error"]
+
+
+def test_the_help_states_the_limit_the_listing_uses() -> None:
+    command = importlib.import_module("kmu_dataguard.cli.history")
+    assert command._DEFAULT_LIMIT == query.DEFAULT_LIMIT  # kept apart so --help loads no SQL
 
 
 def test_since_reads_local_time_and_ages() -> None:
