@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 CHILD = """
 import json, resource, sys, time
-import kmu_dataguard.consistency.references, kmu_dataguard.sources.sql  # noqa: F401
+import kmu_dataguard.consistency.references, kmu_dataguard.sources.sql.reading  # noqa: F401
 from kmu_dataguard.runner import run_gate
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()

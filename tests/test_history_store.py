@@ -18,19 +18,8 @@ from kmu_dataguard.demo.world import DemoWorld
 from kmu_dataguard.history import ENV_VAR, history_url, open_store, schema
 from kmu_dataguard.history.keys import pack_keys, unpack_keys
 from kmu_dataguard.runner import run_gate
-
-CUSTOMER_DEFECT_COLUMNS = ("name", "currency")
-
-
-def fix_defect(world: DemoWorld, entity: str, column: str) -> str:
-    """Repair the first seeded defect of ``entity.column`` in the demo database; its key."""
-    defect = next(d for d in world.defects if d.entity == entity and d.column == column)
-    key_column = {"customers": "customer_id", "articles": "article_id"}[entity]
-    with sqlite3.connect(world.database) as conn:
-        conn.execute(
-            f"UPDATE {entity} SET {column} = ? WHERE {key_column} = ?", (defect.good, defect.key)
-        )
-    return defect.key
+from tests.support.fixing import fix_defect
+from tests.support.history_stores import store_of_version
 
 
 def test_a_fixed_record_shows_as_fixed_against_the_previous_run(world: DemoWorld) -> None:
@@ -92,7 +81,7 @@ def test_the_environment_variable_is_only_the_default(tmp_path: Path) -> None:
     ("damage", "expected"),
     [
         (lambda p: p.write_bytes(b"this is not a database" * 100), "damaged"),
-        (lambda p: _store_of_version(p, schema.SCHEMA_VERSION + 5), "newer kmu-dataguard"),
+        (lambda p: store_of_version(p, schema.SCHEMA_VERSION + 5), "newer kmu-dataguard"),
     ],
     ids=["corrupt", "newer"],
 )
@@ -156,7 +145,7 @@ def test_keys_survive_packing() -> None:
 def test_every_older_schema_migrates_to_the_current_one(tmp_path: Path) -> None:
     for version in range(schema.SCHEMA_VERSION):
         path = tmp_path / f"v{version}.db"
-        _store_of_version(path, version)
+        store_of_version(path, version)
         if version >= 1:
             _record_a_run(path, f"run-of-v{version}")
         with open_store(f"sqlite:///{path}") as store:
@@ -198,18 +187,6 @@ def _record_a_run(path: Path, run_id: str) -> None:
                 keys_complete=True, errors="[]",
             )
         )  # fmt: skip
-    engine.dispose()
-
-
-def _store_of_version(path: Path, version: int) -> None:
-    """A store as a kmu-dataguard that knew schema ``version`` left it."""
-    engine = sa.create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        if version > 0:
-            schema.meta.create(conn)
-            for step in schema.MIGRATIONS[: min(version, schema.SCHEMA_VERSION)]:
-                step.apply(conn)
-            conn.execute(sa.insert(schema.meta).values(key="schema_version", value=str(version)))
     engine.dispose()
 
 

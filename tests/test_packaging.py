@@ -37,6 +37,7 @@ def test_wheel_ships_the_data_and_runs_the_demo(tmp_path):
     assert "kmu_dataguard/_builtin/expectations/codelists/rec20.csv" in names
     assert "kmu_dataguard/_builtin/connectors/odoo.yml" in names
     assert "kmu_dataguard/_builtin/schemas/result-v1.schema.json" in names
+    assert "kmu_dataguard/_builtin/schemas/history-v1.schema.json" in names
     assert "kmu_dataguard/report/templates/report.html.j2" in names
 
     # Run from the unpacked wheel, not from the checkout: no repository folders to fall back on.

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import importlib.util
+import subprocess
+import sys
 import traceback
 from decimal import Decimal
 from pathlib import Path
@@ -508,12 +511,24 @@ def test_text_column_of_distinct_values_stays_as_fetched() -> None:
 
 
 def test_the_sql_package_exports_exactly_its_public_names():
-    """``__all__`` is the public face: every public name re-exported, every module's own
-    ``__all__`` included, nothing else (submodules aside)."""
-    import types
+    """``__all__`` is the public face: each name resolves (on first use) to the object of its
+    module, and every module's own ``__all__`` is in it."""
+    import pkgutil
 
-    public = {n for n, v in vars(sql).items() if not n.startswith("_")}
-    modules = {n for n in public if isinstance(getattr(sql, n), types.ModuleType)}
-    assert sorted(sql.__all__) == sorted(public - modules)
-    for name in modules:
-        assert set(getattr(sql, name).__dict__.get("__all__", ())) <= set(sql.__all__), name
+    assert set(sql._HOMES) == set(sql.__all__)
+    for name in sql.__all__:
+        home = importlib.import_module(f"{sql.__name__}.{sql._HOMES[name]}")
+        assert getattr(sql, name) is getattr(home, name), name
+    for module in pkgutil.iter_modules(sql.__path__):
+        own = importlib.import_module(f"{sql.__name__}.{module.name}")
+        assert set(getattr(own, "__all__", ())) <= set(sql.__all__), module.name
+
+
+def test_the_history_store_engine_loads_no_pandas():
+    """Importing one module of the package (the history store needs engines.py) runs no other:
+    ``dataguard history`` answers without loading pandas."""
+    code = (
+        "import sys, kmu_dataguard.sources.sql.engines\n"
+        "assert 'pandas' not in sys.modules and 'numpy' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

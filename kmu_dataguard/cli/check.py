@@ -10,6 +10,7 @@ from kmu_dataguard.cli.options import (
     connectors_dir_option,
     fail_on_option,
     format_option,
+    history_option,
     output_options,
     report_options,
     suites_dir_option,
@@ -72,6 +73,10 @@ from kmu_dataguard.errors import DataguardError, RunStopped
 @format_option
 @report_options
 @fail_on_option("critical")
+@history_option(
+    "Record the run here: off, an SQLite file or an SQLAlchemy URL (docs/history.md). "
+    "Default: DATAGUARD_HISTORY, else .dataguard/history.db in the current folder."
+)
 @output_options
 def check(
     source: str,
@@ -94,6 +99,7 @@ def check(
     report_dir: str | None,
     max_keys: int | None,
     fail_on: str,
+    history_target: str | None,
     outputs: OutputOptions,
 ) -> int:
     """Check SOURCE ad hoc: a CSV, Excel or DATEV file, or an SQLAlchemy URL.
@@ -136,6 +142,7 @@ def check(
             max_age=max_age,
             fresh={"column": fresh_column.strip(), "max_age": fresh_age.strip()} if fresh else None,
             mapping=parse_map(maps),
+            history=history_target,
             **outputs.run_kwargs(),
         )
     except (DataguardError, RunStopped) as exc:

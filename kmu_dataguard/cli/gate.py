@@ -10,6 +10,7 @@ from kmu_dataguard.cli.options import (
     config_option,
     fail_on_option,
     format_option,
+    history_option,
     output_options,
     report_options,
 )
@@ -22,6 +23,11 @@ from kmu_dataguard.errors import DataguardError, RunStopped
 @format_option
 @report_options
 @fail_on_option(None)
+@history_option(
+    "Record the run here: off, an SQLite file or an SQLAlchemy URL (docs/history.md). "
+    "Default: history: in dataguard.yml, else DATAGUARD_HISTORY, else "
+    ".dataguard/history.db beside dataguard.yml."
+)
 @output_options
 def gate(
     name: str,
@@ -30,6 +36,7 @@ def gate(
     report_dir: str | None,
     max_keys: int | None,
     fail_on: str | None,
+    history_target: str | None,
     outputs: OutputOptions,
 ) -> int:
     """Run the checks of gate NAME; exit 0 pass, 1 blocked, 2 usage, 3 could not validate."""
@@ -42,6 +49,7 @@ def gate(
             fail_on=fail_on,
             report_dir=report_dir,
             max_keys=max_keys,
+            history=history_target,
             **outputs.run_kwargs(),
         )
     except (DataguardError, RunStopped) as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -31,6 +32,28 @@ config_option = click.option(
     show_default=True,
     help="The configuration file.",
 )
+
+
+def history_option(help_text: str) -> Callable[[F], F]:
+    """``--history TARGET``: the run history's store for this command (off, a path, a URL)."""
+    return click.option(
+        "--history",
+        "history_target",
+        default=None,
+        metavar="off|PATH|URL",
+        callback=_history_target,
+        help=help_text,
+    )
+
+
+def _history_target(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A path typed on the command line is relative to the current folder, not to
+    dataguard.yml's (where ``history:`` in the file is relative to): made absolute here."""
+    from kmu_dataguard.history.location import history_url, is_off
+
+    if value is None or is_off(value):
+        return value
+    return history_url(value, Path.cwd(), environ={})
 
 
 def suites_dir_option(help_text: str) -> Callable[[F], F]:

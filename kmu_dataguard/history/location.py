@@ -44,9 +44,28 @@ def history_url(
         return _sqlite_url(base_dir / DEFAULT_HISTORY)
     text = str(value).strip()
     if "://" in text:
-        return text
+        return _anchored(text, base_dir)
     path = Path(text).expanduser()
     return _sqlite_url(path if path.is_absolute() else base_dir / path)
+
+
+def _anchored(url: str, base_dir: Path) -> str:
+    """A relative ``sqlite:///file.db`` is relative to ``base_dir`` too, like a plain path
+    (and like a source's SQLite URL), not to wherever the gate happens to be started."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # the store names what is wrong with it, password masked
+        return url
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return url
+    if database.startswith("file:") or Path(database).is_absolute():
+        return url
+    return parsed.set(database=str((base_dir / database).resolve())).render_as_string(
+        hide_password=False
+    )
 
 
 def _sqlite_url(path: Path) -> str:

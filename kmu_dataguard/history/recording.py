@@ -21,14 +21,16 @@ from kmu_dataguard._secrets import redact
 from kmu_dataguard.errors import HistoryError
 from kmu_dataguard.history.baselines import BaselineUpdate, value_salt, write_updates
 from kmu_dataguard.history.location import history_url
+from kmu_dataguard.history.previous import key_change, result_keys
 from kmu_dataguard.history.store import HistoryStore, open_store
 from kmu_dataguard.preconditions import PreviousRows
-from kmu_dataguard.results import CheckHistory, GateResult
+from kmu_dataguard.results import CheckHistory, GateResult, Verdict
 
 if TYPE_CHECKING:
     from kmu_dataguard.config import Config
 
 __all__ = [
+    "CHECK_PREFIX",
     "RunHistory",
     "compare",
     "config_hash",
@@ -36,6 +38,7 @@ __all__ = [
     "open_history",
     "previous_rows",
     "record",
+    "store_url",
     "subject_of",
 ]
 
@@ -48,9 +51,13 @@ def new_run_id(started: datetime) -> str:
     return f"{started:%Y%m%dT%H%M%SZ}-{_random.token_hex(4)}"
 
 
+#: How ``dataguard check`` runs are named in the history: ``check:customers``.
+CHECK_PREFIX = "check:"
+
+
 def subject_of(gate: str | None, check_names: list[str]) -> str:
     """What runs are compared by: the gate, or for ``dataguard check`` the checked table."""
-    return gate if gate is not None else "check:" + ",".join(check_names)
+    return gate if gate is not None else CHECK_PREFIX + ",".join(check_names)
 
 
 def open_history(cfg: Config, override: str | bool | None = None) -> HistoryStore | None:
@@ -59,11 +66,16 @@ def open_history(cfg: Config, override: str | bool | None = None) -> HistoryStor
     ``override`` (``--history``) wins over ``history:`` in the file, which wins over
     ``DATAGUARD_HISTORY``, which wins over the default beside dataguard.yml.
     """
-    configured = override if override is not None else cfg.history
-    url = history_url(configured, cfg.base_dir)
+    url = store_url(cfg, override)
     if url is None:
         return None
     return open_store(url, cfg.secrets)
+
+
+def store_url(cfg: Config, override: str | bool | None = None) -> str | None:
+    """The URL of the configured store (see :func:`open_history`); None when it is off."""
+    configured = override if override is not None else cfg.history
+    return history_url(configured, cfg.base_dir)
 
 
 class RunHistory:
@@ -129,21 +141,20 @@ def compare(store: HistoryStore, result: GateResult, subject: str) -> None:
     """Give every check its comparison with the last run that validated it, and its trend."""
     trends = store.trend(subject, TREND_RUNS)
     for check in result.checks:
-        previous = store.previous_check(subject, check.name, result.started_at)
         history = CheckHistory(previous_run=None, trend=trends.get(check.name, []))
+        check.history = history
+        if check.verdict == Verdict.ERROR:
+            # Not validated (or not all of it): a key it did not list is not fixed.
+            continue
+        previous = store.previous_check(subject, check.name, result.started_at)
         if previous is not None:
-            failing = [e for e in check.expectations if not e.success and e.error is None]
-            now: set[str] = set()
-            for outcome in failing:
-                now.update(str(k) for k in outcome.failing_keys if k is not None)
+            now, complete = result_keys(check)
+            new, fixed = key_change(previous.keys, now)
             history.previous_run = previous.run_id
             history.previous_rows = previous.rows
-            history.new_keys = now - previous.keys
-            history.fixed = len(previous.keys - now)
-            history.complete = previous.complete and not any(
-                e.failing_keys_truncated for e in failing
-            )
-        check.history = history
+            history.new_keys = new
+            history.fixed = len(fixed)
+            history.complete = previous.complete and complete
 
 
 def record(

@@ -28,10 +28,11 @@ from sqlalchemy.engine import Engine
 from kmu_dataguard._secrets import mask_url, redact, url_secrets
 from kmu_dataguard.errors import ConfigError, HistoryError, one_line
 from kmu_dataguard.history import schema
-from kmu_dataguard.history.keys import pack_keys, unpack_keys
+from kmu_dataguard.history.keys import pack_keys
+from kmu_dataguard.history.previous import failing_keys, previous_run, result_keys
 from kmu_dataguard.results import CheckResult, GateResult, TrendPoint
 
-__all__ = ["BUSY_TIMEOUT_S", "HistoryStore", "PreviousCheck", "open_store"]
+__all__ = ["BUSY_TIMEOUT_S", "HistoryStore", "PreviousCheck", "open_existing", "open_store"]
 
 #: How long a run waits for another run's write to finish before giving up (exit 3).
 BUSY_TIMEOUT_S = 30
@@ -53,13 +54,7 @@ class PreviousCheck:
 
 def open_store(url: str, secrets: frozenset[str] | set[str] = frozenset()) -> HistoryStore:
     """Open (and create or migrate) the store at ``url``; HistoryError when it cannot be used."""
-    shown = mask_url(url)
-    hidden = set(secrets) | url_secrets(url)
-    try:
-        engine = _engine(url)
-    except ConfigError as err:
-        raise HistoryError(f"history store {shown}: {err}; or set history: off") from err
-    store = HistoryStore(engine, shown, hidden)
+    store = _store(url, secrets, create=True)
     try:
         store.migrate()
     except BaseException:
@@ -68,23 +63,69 @@ def open_store(url: str, secrets: frozenset[str] | set[str] = frozenset()) -> Hi
     return store
 
 
-def _engine(url: str) -> Engine:
+def open_existing(
+    url: str, secrets: frozenset[str] | set[str] = frozenset()
+) -> HistoryStore | None:
+    """Open the store at ``url`` for reading; None when nothing was recorded there yet.
+
+    Creates nothing (no folder, no file, no table) and migrates nothing: every table it reads
+    exists since schema version 1. A newer store is refused like in :func:`open_store`.
+    """
+    store = _store(url, secrets, create=False)
+    if store.missing():
+        store.close()
+        return None
+    try:
+        found = store.version()
+        if found > schema.SCHEMA_VERSION:
+            raise store._newer(found)
+    except BaseException:
+        store.close()
+        raise
+    if found == 0:
+        store.close()
+        return None
+    return store
+
+
+def _store(url: str, secrets: frozenset[str] | set[str], *, create: bool) -> HistoryStore:
+    shown = mask_url(url)
+    hidden = set(secrets) | url_secrets(url)
+    try:
+        engine = _engine(url, create=create)
+    except ConfigError as err:
+        raise HistoryError(f"history store {shown}: {err}; or set history: off") from err
+    return HistoryStore(engine, shown, hidden)
+
+
+def _engine(url: str, *, create: bool) -> Engine:
     from kmu_dataguard.sources.sql.engines import store_engine
 
     engine = store_engine(url, connect_timeout_s=10)
     if engine.dialect.name == "sqlite":
-        _prepare_sqlite(engine)
+        _prepare_sqlite(engine, create=create)
     return engine
 
 
-def _prepare_sqlite(engine: Engine) -> None:
+def _sqlite_file(engine: Engine) -> Path | None:
+    """The file of an SQLite store (None for a server, an in-memory or a URI database)."""
     database = engine.url.database
+    if engine.dialect.name != "sqlite":
+        return None
     if database and database != ":memory:" and not database.startswith("file:"):
-        folder = Path(database).parent
+        return Path(database)
+    return None
+
+
+def _prepare_sqlite(engine: Engine, *, create: bool) -> None:
+    file = _sqlite_file(engine)
+    if create and file is not None:
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            file.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise ConfigError(f"cannot create the folder {folder}: {err.strerror or err}") from err
+            raise ConfigError(
+                f"cannot create the folder {file.parent}: {err.strerror or err}"
+            ) from err
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -146,6 +187,11 @@ class HistoryStore:
     def reading(self, doing: str) -> Iterator[sa.Connection]:
         with self._errors(doing), self._engine.begin() as conn:
             yield conn
+
+    def missing(self) -> bool:
+        """An SQLite store whose file does not exist yet (connecting would create it)."""
+        file = _sqlite_file(self._engine)
+        return file is not None and not file.exists()
 
     # ----------------------------------------------------------------------- schema
 
@@ -247,27 +293,13 @@ class HistoryStore:
 
     def previous_check(self, subject: str, check: str, before: datetime) -> PreviousCheck | None:
         """The check as the latest earlier run of ``subject`` validated it (errors skipped)."""
-        r, c, e = schema.runs, schema.checks, schema.expectations
-        query = (
-            sa.select(r.c.run_id, r.c.started_at, c.c.rows, c.c.failing_records, c.c.keys_complete)
-            .join(c, c.c.run_id == r.c.run_id)
-            .where(r.c.subject == subject, c.c.name == check, c.c.verdict != "error")
-            .where(r.c.started_at < naive_utc(before))
-            .order_by(r.c.started_at.desc())
-            .limit(1)
-        )
+        columns = ("run_id", "started_at", "rows", "failing_records", "keys_complete")
+        query = previous_run(subject, check, naive_utc(before), *columns)
         with self.reading("reading the previous run") as conn:
             row = conn.execute(query).first()
             if row is None:
                 return None
-            blobs = conn.execute(
-                sa.select(e.c.failing_keys, e.c.keys_truncated).where(
-                    e.c.run_id == row.run_id, e.c.check_name == check, e.c.success.is_(False)
-                )
-            ).all()
-        keys: set[str] = set()
-        for blob, _truncated in blobs:
-            keys |= unpack_keys(blob)
+            keys = failing_keys(conn, [(row.run_id, check)])[(row.run_id, check)]
         return PreviousCheck(
             run_id=row.run_id,
             started_at=aware(row.started_at),
@@ -311,10 +343,7 @@ class HistoryStore:
 
 
 def _check_row(run_id: str | None, check: CheckResult) -> dict[str, Any]:
-    failing = [e for e in check.expectations if not e.success and e.error is None]
-    keys: set[str] = set()
-    for outcome in failing:
-        keys.update(str(k) for k in outcome.failing_keys if k is not None)
+    keys, complete = result_keys(check)
     return {
         "run_id": run_id,
         "name": check.name,
@@ -324,7 +353,7 @@ def _check_row(run_id: str | None, check: CheckResult) -> dict[str, Any]:
         "rows": check.rows,
         "verdict": str(check.verdict),
         "failing_records": len(keys),
-        "keys_complete": not any(e.failing_keys_truncated for e in failing),
+        "keys_complete": complete,
         "errors": json.dumps(check.errors, ensure_ascii=False),
     }
 

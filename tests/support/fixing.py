@@ -10,6 +10,17 @@ from kmu_dataguard.demo.world import DemoWorld
 KEYS = {"customers": "customer_id", "suppliers": "supplier_id", "articles": "article_id"}
 
 
+def fix_defect(world: DemoWorld, entity: str, column: str) -> str:
+    """Repair the first seeded defect of ``entity.column`` in the demo database; its key."""
+    defect = next(d for d in world.defects if d.entity == entity and d.column == column)
+    with sqlite3.connect(world.database) as conn:
+        conn.execute(
+            f"UPDATE {entity} SET {column} = ? WHERE {KEYS[entity]} = ?", (defect.good, defect.key)
+        )
+    conn.close()
+    return defect.key
+
+
 def fix_defects(world: DemoWorld) -> None:
     with sqlite3.connect(world.database) as conn:
         for d in world.defects:

@@ -15,26 +15,35 @@ This package's public names are re-exported here; the modules behind them, one c
 * :mod:`.errors` — driver errors translated into one line (a table of rules);
 * :mod:`.introspect` — tables, columns, row counts and the server, without reading rows;
 * :mod:`.reading` — rows as text, streamed in chunks or collected into one frame.
+
+The names are imported on first use, so importing one module of this package (the history
+store's :func:`~.engines.store_engine`) does not load pandas.
 """
 
-from kmu_dataguard.sources.sql.engines import open_engine, store_engine, validation_engine_args
-from kmu_dataguard.sources.sql.errors import translate_errors
-from kmu_dataguard.sources.sql.introspect import (
-    ConnectionInfo,
-    count_rows,
-    describe,
-    list_tables,
-    table_query,
-    test_connection,
-)
-from kmu_dataguard.sources.sql.reading import (
-    DEFAULT_CHUNKSIZE,
-    TextColumn,
-    iter_chunks,
-    read_table,
-    to_text,
-)
-from kmu_dataguard.sources.sql.urls import redact_url
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kmu_dataguard.sources.sql.engines import open_engine, store_engine, validation_engine_args
+    from kmu_dataguard.sources.sql.errors import translate_errors
+    from kmu_dataguard.sources.sql.introspect import (
+        ConnectionInfo,
+        count_rows,
+        describe,
+        list_tables,
+        table_query,
+        test_connection,
+    )
+    from kmu_dataguard.sources.sql.reading import (
+        DEFAULT_CHUNKSIZE,
+        TextColumn,
+        iter_chunks,
+        read_table,
+        to_text,
+    )
+    from kmu_dataguard.sources.sql.urls import redact_url
 
 __all__ = [
     "DEFAULT_CHUNKSIZE",
@@ -54,3 +63,36 @@ __all__ = [
     "translate_errors",
     "validation_engine_args",
 ]
+
+# Where each public name lives (the module below this package).
+_HOMES: dict[str, str] = {
+    "open_engine": "engines",
+    "store_engine": "engines",
+    "validation_engine_args": "engines",
+    "translate_errors": "errors",
+    "ConnectionInfo": "introspect",
+    "count_rows": "introspect",
+    "describe": "introspect",
+    "list_tables": "introspect",
+    "table_query": "introspect",
+    "test_connection": "introspect",
+    "DEFAULT_CHUNKSIZE": "reading",
+    "TextColumn": "reading",
+    "iter_chunks": "reading",
+    "read_table": "reading",
+    "to_text": "reading",
+    "redact_url": "urls",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value  # once: later look-ups find it without this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
