@@ -215,3 +215,40 @@ def test_eight_gates_at_once_are_all_recorded(
         trend = store.trend("invoicing", limit=100)
     assert len(trend["customers"]) == 8
     assert len({p.run_id for p in trend["customers"]}) == 8
+
+
+@pytest.mark.parametrize("kind", ["postgresql", "mariadb"])
+def test_a_large_run_round_trips_through_a_server_store(
+    kind: str, request: pytest.FixtureRequest
+) -> None:
+    """50 000 failing keys (a packed list far beyond MariaDB's 64 KB BLOB) come back whole."""
+    from datetime import UTC, datetime
+
+    from kmu_dataguard.exit_codes import ExitCode
+    from kmu_dataguard.results import (
+        CheckResult,
+        ExpectationOutcome,
+        GateResult,
+        Severity,
+        Verdict,
+    )
+
+    fixture = "pg_database" if kind == "postgresql" else "mariadb_database"
+    url = request.getfixturevalue(fixture).url
+    keys = [f"K{i:07d}" for i in range(0, 500_000, 10)]
+    outcome = ExpectationOutcome(
+        id="customers.iban_valid", type="expect_column_values_to_be_valid_iban", column="iban",
+        severity=Severity.CRITICAL, success=False, unexpected_count=len(keys),
+        failing_keys=keys, verdict=Verdict.BLOCKED,
+    )  # fmt: skip
+    check = CheckResult("customers", "erp", "customers", "customer_id", rows=500_000,
+                        expectations=[outcome], verdict=Verdict.BLOCKED)  # fmt: skip
+    started = datetime.now(UTC)
+    result = GateResult(gate="invoicing", verdict=Verdict.BLOCKED, exit_code=ExitCode.BLOCKED,
+                        started_at=started, duration_s=1.0, fail_on=Severity.CRITICAL,
+                        checks=[check], run_id="r-large")  # fmt: skip
+    with open_store(url) as store:
+        store.record(result, subject="invoicing", config_hash="x", version="t")
+        previous = store.previous_check("invoicing", "customers", datetime.now(UTC))
+    assert previous is not None and previous.keys == set(keys)
+    assert previous.failing_records == len(keys) and previous.complete

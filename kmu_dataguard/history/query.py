@@ -300,6 +300,10 @@ def _some_runs(conn: sa.Connection, ids: list[str]) -> list[RunEntry]:
             c.c.failing_records,
             c.c.keys_complete,
             prev.label("previous_run"),
+            c.c.previous_run.label("recorded_previous"),
+            c.c.new_failing,
+            c.c.fixed,
+            c.c.change_complete,
         )
         .join(r, r.c.run_id == c.c.run_id)
         .where(c.c.run_id.in_(ids))
@@ -316,6 +320,10 @@ def _some_runs(conn: sa.Connection, ids: list[str]) -> list[RunEntry]:
             # nothing to compare for a check that could not be validated (see compare())
             previous_run=None if row.verdict == "error" else row.previous_run,
         )
+        if row.new_failing is not None:  # as the run itself compared (no keys to unpack)
+            entry.previous_run = row.recorded_previous
+            entry.new_failing, entry.fixed = int(row.new_failing), int(row.fixed)
+            entry.change_complete = bool(row.change_complete)
         checks[(row.run_id, row.name)] = entry
         runs[row.run_id].checks.append(entry)
     counts = (
@@ -370,8 +378,8 @@ def _add_changes(
         pairs: list[tuple[CheckEntry, tuple[str, str], tuple[str, str]]] = []
         for run in runs[start : start + KEY_BATCH]:
             for check in run.checks:
-                if check.previous_run is None:
-                    continue
+                if check.previous_run is None or check.new_failing is not None:
+                    continue  # nothing to compare, or the run recorded its change
                 earlier = (check.previous_run, check.name)
                 check.change_complete = previous[earlier].keys_complete
                 if previous[earlier].failing_records == 0 or check.failing_records == 0:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.mysql import LONGBLOB
 
 __all__ = [
     "MIGRATIONS",
@@ -86,6 +87,12 @@ checks = sa.Table(
     sa.Column("verdict", sa.String(16), nullable=False),
     sa.Column("failing_records", sa.BigInteger(), nullable=False),
     sa.Column("keys_complete", sa.Boolean(), nullable=False),
+    # the change against the previous run, as the run itself reported it (null: nothing to
+    # compare with), so that listing many large runs unpacks no keys
+    sa.Column("previous_run", sa.String(64)),
+    sa.Column("new_failing", sa.BigInteger()),
+    sa.Column("fixed", sa.BigInteger()),
+    sa.Column("change_complete", sa.Boolean()),
     sa.Column("errors", sa.Text(), nullable=False),  # JSON list of messages
 )
 
@@ -105,7 +112,8 @@ expectations = sa.Table(
     sa.Column("success", sa.Boolean(), nullable=False),
     sa.Column("unexpected_count", sa.BigInteger(), nullable=False),
     sa.Column("keys_truncated", sa.Boolean(), nullable=False),
-    sa.Column("failing_keys", sa.LargeBinary()),
+    # LONGBLOB on MariaDB/MySQL: their BLOB ends at 64 KB, a few thousand keys
+    sa.Column("failing_keys", sa.LargeBinary().with_variant(LONGBLOB(), "mysql", "mariadb")),
     sa.ForeignKeyConstraint(
         ["run_id", "check_name"], ["dg_checks.run_id", "dg_checks.name"], ondelete="CASCADE"
     ),
@@ -119,9 +127,11 @@ expectations = sa.Table(
 baselines = sa.Table(
     "dg_baselines",
     metadata,
-    sa.Column("subject", sa.String(255), primary_key=True),
-    sa.Column("check_name", sa.String(255), primary_key=True),
-    sa.Column("column_name", sa.String(255), primary_key=True),
+    # MariaDB/MySQL index at most 3072 bytes (4 per character): names are at most 64
+    # characters (config MAX_NAME), columns short; a record key may be long
+    sa.Column("subject", sa.String(128), primary_key=True),
+    sa.Column("check_name", sa.String(128), primary_key=True),
+    sa.Column("column_name", sa.String(128), primary_key=True),
     sa.Column("record_key", sa.String(255), primary_key=True),
     sa.Column("value_hash", sa.String(64), nullable=False),
     sa.Column("shown", sa.Text(), nullable=False),

@@ -30,7 +30,7 @@ from kmu_dataguard.errors import ConfigError, HistoryError, one_line
 from kmu_dataguard.history import schema
 from kmu_dataguard.history.keys import pack_keys
 from kmu_dataguard.history.previous import failing_keys, previous_run, result_keys
-from kmu_dataguard.results import CheckResult, GateResult, TrendPoint
+from kmu_dataguard.results import CheckHistory, CheckResult, GateResult, TrendPoint
 
 __all__ = ["BUSY_TIMEOUT_S", "HistoryStore", "PreviousCheck", "open_existing", "open_store"]
 
@@ -355,6 +355,17 @@ def _check_row(run_id: str | None, check: CheckResult) -> dict[str, Any]:
         "failing_records": len(keys),
         "keys_complete": complete,
         "errors": json.dumps(check.errors, ensure_ascii=False),
+        **_change_columns(check.history),
+    }
+
+
+def _change_columns(history: CheckHistory | None) -> dict[str, Any]:
+    known = history is not None and history.previous_run is not None
+    return {
+        "previous_run": history.previous_run if known else None,
+        "new_failing": len(history.new_keys) if known else None,
+        "fixed": history.fixed if known else None,
+        "change_complete": history.complete if known else None,
     }
 
 
