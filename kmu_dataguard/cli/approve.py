@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kmu_dataguard.cli.options import config_option
+from kmu_dataguard.cli.options import config_option, history_option, text_json_option
 
 if TYPE_CHECKING:
     from kmu_dataguard.config import Config
@@ -25,22 +25,12 @@ if TYPE_CHECKING:
 )
 @click.option("--note", default=None, help="Why the change is right, e.g. how it was confirmed.")
 @click.option("--by", default=None, help="Who approves (default: the operating system's user).")
-@click.option(
-    "--history",
-    "history",
-    default=None,
-    help="The history store (default: history: in the configuration, then DATAGUARD_HISTORY, "
-    "then .dataguard/history.db beside it).",
+@history_option(
+    "The history store (default: history: in the configuration, then DATAGUARD_HISTORY, "
+    "then .dataguard/history.db beside it)."
 )
 @config_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people; json prints the approvals as one JSON document.",
-)
+@text_json_option("text for people; json prints the approvals as one JSON document.")
 def approve(
     gate: str,
     check_name: str,
@@ -48,7 +38,7 @@ def approve(
     column: str | None,
     note: str | None,
     by: str | None,
-    history: str | None,
+    history_target: str | None,
     config_path: str,
     output_format: str,
 ) -> int:
@@ -68,7 +58,14 @@ def approve(
 
     cfg = _config(config_path, ad_hoc=gate.startswith("check:"))
     done = approve_change(
-        cfg, gate, check=check_name, key=key, column=column, note=note, by=by, history=history
+        cfg,
+        gate,
+        check=check_name,
+        key=key,
+        column=column,
+        note=note,
+        by=by,
+        history=history_target,
     )
     if output_format == "json":
         doc = {"approved": [a.to_dict() for a in done]}

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kmu_dataguard.cli.options import config_option, history_option
+from kmu_dataguard.cli.options import config_option, history_option, lang_option, text_json_option
 from kmu_dataguard.errors import ConfigError, DataguardError
 from kmu_dataguard.exit_codes import ExitCode
 
@@ -36,20 +36,10 @@ _DEFAULT_LIMIT = 20
     show_default=True,
     help="List at most this many runs (the newest).",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people; json prints one JSON document (schemas/history-v1.schema.json).",
+@text_json_option(
+    "text for people; json prints one JSON document (schemas/history-v1.schema.json)."
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["de", "en"]),
-    default=None,
-    help="Language of the text output (default: config 'lang', then LANG/LC_ALL).",
-)
+@lang_option("Language of the text output (default: config 'lang', then LANG/LC_ALL).")
 @config_option
 @history_option(
     "Read this store instead: an SQLite file or an SQLAlchemy URL. Default: history: in "

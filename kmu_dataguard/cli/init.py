@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from kmu_dataguard.cli.options import lang_option, text_json_option
 from kmu_dataguard.errors import ConfigError
 from kmu_dataguard.exit_codes import ExitCode
 from kmu_dataguard.report.i18n import Lang
@@ -40,20 +41,8 @@ _ENTITIES = ("auto", "customers", "suppliers", "articles", "contacts")
     is_flag=True,
     help="With --write at a terminal: write without asking to confirm the mapping first.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["de", "en"]),
-    default=None,
-    help="Language of the text output (default: LANG/LC_ALL).",
-)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people; json prints one JSON document (schema v1) on stdout.",
-)
+@lang_option("Language of the text output (default: LANG/LC_ALL).")
+@text_json_option("text for people; json prints one JSON document (schema v1) on stdout.")
 def init(
     source: str,
     entity: str,

@@ -25,6 +25,23 @@ def format_option(f: F) -> F:
     )(f)
 
 
+def text_json_option(help_text: str) -> Callable[[F], F]:
+    """``--format text|json`` for commands without a JUnit form (the help names the JSON)."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )
+
+
+def lang_option(help_text: str) -> Callable[[F], F]:
+    """``--lang de|en``; the help says what it defaults to for the command."""
+    return click.option("--lang", type=click.Choice(["de", "en"]), default=None, help=help_text)
+
+
 config_option = click.option(
     "--config",
     "config_path",
