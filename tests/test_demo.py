@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shlex
 import sqlite3
 
 from kmu_dataguard.demo.world import build_world
@@ -14,6 +15,27 @@ def test_demo_command_works(tmp_path, dataguard):
     assert "BLOCKED" in run.out
     assert (tmp_path / "a" / "report" / "index.html").is_file()
     assert str(tmp_path / "a" / "report" / "index.html") in run.out
+
+
+def test_the_demo_s_approve_instruction_works_as_printed(tmp_path, dataguard, monkeypatch):
+    """`make demo` uses a relative --dir; the printed `cd DIR && dataguard approve …` must find
+    the history the demo recorded (beside its dataguard.yml), and `dataguard history` too."""
+    monkeypatch.delenv("DATAGUARD_HISTORY")
+    monkeypatch.chdir(tmp_path)
+    demo = dataguard("demo", "--dir", "demo")
+    assert demo.code == 0
+    instruction = next(line for line in demo.out.splitlines() if "dataguard approve" in line)
+    folder, _, command = instruction.strip().partition(" && ")
+    assert folder == "cd demo"
+    monkeypatch.chdir(tmp_path / "demo")
+    program, *argv = shlex.split(command)
+    assert program == "dataguard"
+    approved = dataguard(*argv)
+    assert approved.code == 0, approved.err
+    assert dataguard("gate", "payments").code == 0
+    listed = dataguard("history", "payments", "--format", "json").json()
+    assert [r["verdict"] for r in listed["runs"]] == ["pass", "blocked", "pass"]
+    assert not (tmp_path / "demo" / "demo").exists()
 
 
 def test_demo_world_is_deterministic(tmp_path):

@@ -34,8 +34,10 @@ def demo(folder: str, output_format: str) -> int:
     from kmu_dataguard.runner import run_gate
 
     world = build_world(Path(folder))
-    # The demo's history lives in its folder (a new world starts a new one).
-    history = str(world.folder / DEFAULT_HISTORY)
+    # The demo's history lives in its folder (a new world starts a new one), where
+    # `dataguard approve` and `dataguard history` run there find it. Absolute: a relative
+    # history path would be taken relative to dataguard.yml's folder.
+    history = str((world.folder / DEFAULT_HISTORY).resolve())
     # The payments gate first, so that the report's front page is the invoicing run.
     noted = run_gate("payments", world.config, history=history)
     supplier = "L70003"
