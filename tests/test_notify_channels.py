@@ -766,3 +766,26 @@ def test_a_mistyped_channel_key_lists_the_keys_allowed_there(world, dataguard):
     run = dataguard("gate", "payments", "--config", str(world.config))
     assert run.code == 2
     assert "notify.it.email.usr: unknown key" in run.err and "username" in run.err
+
+
+def test_notify_test_sends_one_message_per_channel_and_says_which_failed(
+    world, smtp: SmtpServer, http: HttpServer, monkeypatch, dataguard
+):
+    _with_channels(world, smtp, http, monkeypatch)
+    run = dataguard("notify", "test", "--config", str(world.config), "--lang", "de")
+    assert run.code == 0, run.out + run.err
+    assert "stewards: sent (1 attempt)" in run.out and "teams: sent" in run.out
+    [envelope] = smtp.messages
+    mail = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    assert mail["Subject"] == "[dataguard] TEST: Kanal stewards"
+    assert "der Kanal funktioniert" in mail.get_content()
+    assert http.received[0].json()["type"] == "message"
+
+    http.answers = [404]
+    failed = dataguard("notify", "test", "teams", "--config", str(world.config), "--format", "json")
+    assert failed.code == 3
+    [teams] = json.loads(failed.out)["channels"]
+    assert (teams["channel"], teams["ok"]) == ("teams", False) and "404" in teams["error"]
+
+    unknown = dataguard("notify", "test", "nobody", "--config", str(world.config))
+    assert unknown.code == 2 and "channels defined: stewards, teams" in unknown.err

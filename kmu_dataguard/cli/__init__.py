@@ -18,6 +18,7 @@ from kmu_dataguard.cli.demo import demo
 from kmu_dataguard.cli.gate import gate
 from kmu_dataguard.cli.history import history
 from kmu_dataguard.cli.init import init
+from kmu_dataguard.cli.notify import notify
 from kmu_dataguard.cli.profiles import profiles
 from kmu_dataguard.cli.signals import stop_on_signals
 from kmu_dataguard.cli.sources import sources
@@ -45,7 +46,7 @@ def cli(verbose: int) -> None:
     logging.getLogger("kmu_dataguard").setLevel(level)
 
 
-for command in (init, gate, check, approve, history, suites, profiles, sources, demo):
+for command in (init, gate, check, approve, history, notify, suites, profiles, sources, demo):
     cli.add_command(command)
 
 

@@ -26,6 +26,8 @@ class Event(StrEnum):
     ERROR = "error"
     RECOVERED = "recovered"
     REMINDER = "reminder"
+    #: ``dataguard notify test``: never decided, sent on request
+    TEST = "test"
 
 
 @dataclass(frozen=True)

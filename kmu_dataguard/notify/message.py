@@ -33,7 +33,7 @@ from kmu_dataguard.results import (
     Verdict,
 )
 
-__all__ = ["SHOWN_KEYS", "SHOWN_PROBLEMS", "Message", "Problem", "build_message"]
+__all__ = ["SHOWN_KEYS", "SHOWN_PROBLEMS", "Message", "Problem", "build_message", "test_message"]
 
 #: Problems listed in a message (the report has all of them).
 SHOWN_PROBLEMS = 5
@@ -52,6 +52,15 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Erinnerung: seit der letzten Nachricht nicht behoben.",
         "Reminder: not resolved since the last message.",
     ),
+    "test.subject": ("TEST: Kanal {channel}", "TEST: channel {channel}"),
+    "test.meaning": (
+        "Eine Testnachricht von dataguard auf {host}: der Kanal funktioniert, es ist nichts "
+        "zu tun. Nachrichten kommen, wenn ein Prüfpunkt blockiert, nicht prüfen kann oder "
+        "wieder freigegeben ist.",
+        "A test message from dataguard on {host}: the channel works, nothing needs to be "
+        "done. Messages come when a gate starts to block, cannot validate, or passes again.",
+    ),
+    "test.report": ("Gesendet mit: dataguard notify test", "Sent by: dataguard notify test"),
     "checks": ("Prüfungen", "Checks"),
     "run": ("Lauf", "Run"),
     "more_problems": (
@@ -194,6 +203,39 @@ def build_message(
         errors=() if short else _error_lines(result, t),
         errors_title=t("text.not_validated"),
         report=f"{t('text.report')}: {report}" if report else t("no_report"),
+        data=data,
+    )
+
+
+def test_message(channel: str, lang: str | None = None) -> Message:
+    """What ``dataguard notify test`` sends: proof that a channel works, and what to expect."""
+    import socket
+
+    t = _Words(lang if lang in LANGS else "en")  # type: ignore[arg-type]
+    subject = f"[dataguard] {t('test.subject', channel=channel)}"
+    meaning = t("test.meaning", host=socket.gethostname())
+    data = {
+        "schema_version": SCHEMA_VERSION,
+        "event": str(Event.TEST),
+        "gate": None,
+        "verdict": None,
+        "lang": t.lang,
+        "subject": subject,
+        "text": meaning,
+    }
+    return Message(
+        event=Event.TEST,
+        verdict=Verdict.PASS,
+        lang=t.lang,
+        subject=subject,
+        headline=subject,
+        meaning=meaning,
+        facts=(),
+        problems=(),
+        problems_title="",
+        errors=(),
+        errors_title="",
+        report=t("test.report"),
         data=data,
     )
 

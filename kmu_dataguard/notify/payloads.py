@@ -64,7 +64,7 @@ def _run(text: str, **style: Any) -> dict[str, Any]:
 
 def teams_payload(message: Message) -> dict[str, Any]:
     """An Adaptive Card 1.4 in the envelope Teams Workflows (Power Automate) webhooks take."""
-    color = "Good" if message.event == Event.RECOVERED else "Attention"
+    color = "Good" if message.event in (Event.RECOVERED, Event.TEST) else "Attention"
     body: list[dict[str, Any]] = [
         # the subject and meaning are our own words and a gate's name is plain ASCII
         {
