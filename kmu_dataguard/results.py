@@ -184,6 +184,14 @@ class CheckResult:
     context: RecordContext | None = None
     history: CheckHistory | None = None
 
+    def failing_record_keys(self) -> tuple[set[str], bool]:
+        """The keys of the records failing now (expectations that could be evaluated; a
+        group's extra members are not among them), and whether ``--max-keys`` cut none of the
+        lists: what the history records and compares, and what the steward outputs mark."""
+        failing = [e for e in self.expectations if not e.success and e.error is None]
+        keys = {str(k) for e in failing for k in e.failing_keys if k is not None}
+        return keys, not any(e.failing_keys_truncated for e in failing)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,

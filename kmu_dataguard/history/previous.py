@@ -15,9 +15,8 @@ import sqlalchemy as sa
 
 from kmu_dataguard.history import schema
 from kmu_dataguard.history.keys import unpack_key_list
-from kmu_dataguard.results import CheckResult
 
-__all__ = ["change_counts", "failing_keys", "key_change", "previous_run", "result_keys"]
+__all__ = ["change_counts", "failing_keys", "key_change", "previous_run"]
 
 
 def previous_run(subject: Any, check: Any, before: Any, *columns: str) -> sa.Select[Any]:
@@ -62,14 +61,6 @@ def failing_keys(
             if (run_id, check) in wanted:
                 lists[(run_id, check)].append(unpack_key_list(blob))
     return {pair: set(chain.from_iterable(found)) for pair, found in lists.items()}
-
-
-def result_keys(check: CheckResult) -> tuple[set[str], bool]:
-    """The failing keys of a live check (expectations that could be evaluated), and whether
-    the list is complete (``--max-keys`` cut none): what is recorded and compared."""
-    failing = [e for e in check.expectations if not e.success and e.error is None]
-    keys = {str(k) for e in failing for k in e.failing_keys if k is not None}
-    return keys, not any(e.failing_keys_truncated for e in failing)
 
 
 def key_change(before: set[str], now: set[str]) -> tuple[set[str], set[str]]:

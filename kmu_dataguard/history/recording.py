@@ -21,7 +21,7 @@ from kmu_dataguard._secrets import redact
 from kmu_dataguard.errors import HistoryError
 from kmu_dataguard.history.baselines import BaselineUpdate, value_salt, write_updates
 from kmu_dataguard.history.location import history_url
-from kmu_dataguard.history.previous import key_change, result_keys
+from kmu_dataguard.history.previous import key_change
 from kmu_dataguard.history.store import HistoryStore, open_store
 from kmu_dataguard.preconditions import PreviousRows
 from kmu_dataguard.results import CheckHistory, GateResult, Verdict
@@ -148,7 +148,7 @@ def compare(store: HistoryStore, result: GateResult, subject: str) -> None:
             continue
         previous = store.previous_check(subject, check.name, result.started_at)
         if previous is not None:
-            now, complete = result_keys(check)
+            now, complete = check.failing_record_keys()
             new, fixed = key_change(previous.keys, now)
             history.previous_run = previous.run_id
             history.previous_rows = previous.rows

@@ -29,7 +29,7 @@ from kmu_dataguard._secrets import mask_url, redact, url_secrets
 from kmu_dataguard.errors import ConfigError, HistoryError, one_line
 from kmu_dataguard.history import schema
 from kmu_dataguard.history.keys import pack_keys
-from kmu_dataguard.history.previous import failing_keys, previous_run, result_keys
+from kmu_dataguard.history.previous import failing_keys, previous_run
 from kmu_dataguard.results import CheckHistory, CheckResult, GateResult, TrendPoint
 
 __all__ = ["BUSY_TIMEOUT_S", "HistoryStore", "PreviousCheck", "open_existing", "open_store"]
@@ -343,7 +343,7 @@ class HistoryStore:
 
 
 def _check_row(run_id: str | None, check: CheckResult) -> dict[str, Any]:
-    keys, complete = result_keys(check)
+    keys, complete = check.failing_record_keys()
     return {
         "run_id": run_id,
         "name": check.name,

@@ -25,13 +25,8 @@ def compared(check: CheckResult) -> CheckHistory | None:
 
 
 def failing_keys(check: CheckResult) -> set[str]:
-    """The keys of the records failing now, as the history counts them (groups' extra members,
-    e.g. the customer a contact refers to, are not among them)."""
-    keys: set[str] = set()
-    for outcome in check.expectations:
-        if not outcome.success and outcome.error is None:
-            keys.update(str(k) for k in outcome.failing_keys if k is not None)
-    return keys
+    """The keys of the records failing now, as the history counts them."""
+    return check.failing_record_keys()[0]
 
 
 def failing_records(check: CheckResult) -> int:
