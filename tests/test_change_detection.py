@@ -168,9 +168,11 @@ def test_history_off_cannot_evaluate_change_detection(
     assert approve.code == 2 and "history: off" in approve.err
 
 
-def test_a_postgresql_store(world: DemoWorld, pg_database) -> None:
+@pytest.mark.parametrize("fixture", ["pg_database", "mariadb_database"])
+def test_a_server_store(world: DemoWorld, fixture: str, request: pytest.FixtureRequest) -> None:
+    url = request.getfixturevalue(fixture).url
     text = world.config.read_text(encoding="utf-8")
-    world.config.write_text(f"history: '{pg_database.url}'\n" + text, encoding="utf-8")
+    world.config.write_text(f"history: '{url}'\n" + text, encoding="utf-8")
     assert run_gate("payments", world.config).exit_code == 0
     old, new = change_supplier_iban(world)
     blocked = run_gate("payments", world.config)
