@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,11 @@ _CHOICES = {"fail_on": ("critical", "warning"), "lang": ("de", "en")}
 
 Handler = Callable[[Request], Awaitable[Response]]
 
+#: Great Expectations' one context per process (engine/gx_internals.py) is not thread-safe:
+#: concurrent runs mixed up each other's batches ("Unable to find batch"). Runs take turns at
+#: the engine; --max-runs bounds the runs admitted (running or waiting for their turn).
+_ENGINE = threading.Lock()
+
 
 @dataclass(frozen=True)
 class ServiceSettings:
@@ -57,7 +63,8 @@ def create_app(cfg: Config, tokens: Tokens, settings: ServiceSettings | None = N
         from kmu_dataguard.runner import run_gate
 
         gate, fail_on, lang = key
-        return run_gate(gate, cfg, fail_on=fail_on, lang=lang)
+        with _ENGINE:
+            return run_gate(gate, cfg, fail_on=fail_on, lang=lang)
 
     runs = Runs(run, max_runs=settings.max_runs, queue_s=settings.queue_s, keep=settings.keep_runs)
 
