@@ -186,16 +186,18 @@ def test_a_client_that_leaves_does_not_harm_the_server(serve, client):
 
 def test_an_unexpected_error_is_one_json_line(serve, client, monkeypatch):
     from kmu_dataguard import runner
+    from kmu_dataguard.config.models import Config
 
     def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("boom\n  in a deep frame")
+        raise RuntimeError("boom hunter2\n  in a deep frame")
 
     monkeypatch.setattr(runner, "run_gate", broken)
+    monkeypatch.setattr(Config, "secrets", property(lambda self: frozenset({"hunter2"})))
     base = serve()
     crashed = _no_traceback(client.post(f"{base}/v1/gates/payments/runs"))
     assert crashed.status_code == 500
     assert crashed.json() == {
-        "error": "internal error (RuntimeError: boom in a deep frame)",
+        "error": "internal error (RuntimeError: boom *** in a deep frame)",
         "status": 500,
     }
 
@@ -256,6 +258,7 @@ def test_serve_keeps_tokens_out_of_answers_and_logs(world, tmp_path):
         assert "token-1234" not in text and "token-567" not in text
         assert "Traceback" not in text
     assert "POST /v1/gates/payments/runs" in out + err  # the access log was there
+    assert proc.returncode == 143 and "dataguard: server stopped by SIGTERM" in err
 
 
 def test_different_gates_at_once_each_get_their_own_verdict(serve):

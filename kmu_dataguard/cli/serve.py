@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+import signal
 
 import click
 
 from kmu_dataguard.cli.options import config_option
+from kmu_dataguard.errors import RunStopped
 
 __all__ = ["serve"]
 
@@ -59,7 +61,11 @@ def serve(
 
     app = create_app(cfg, tokens, ServiceSettings(max_runs=max_runs, timeout_s=timeout_s))
     click.echo(f"dataguard: serving {len(cfg.gates)} gate(s) on http://{host}:{port}", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    except RunStopped as stop:  # uvicorn shut down, then passed the signal on to our handler
+        click.echo(f"dataguard: server stopped by {signal.Signals(stop.signum).name}", err=True)
+        return stop.exit_code
     return 0
 
 
