@@ -7,6 +7,9 @@ Call it as a pre-flight step::
     result = kmu_dataguard.run_gate("invoicing", config="dataguard.yml")
     result.raise_for_verdict()  # raises GateBlocked unless the workflow may run
 
+    with kmu_dataguard.guard("invoicing", config="dataguard.yml"):  # or @guard(...)
+        send_invoices()
+
 Heavy dependencies (pandas, Great Expectations) are imported on first use.
 """
 
@@ -46,6 +49,7 @@ __all__ = [
     "SuiteError",
     "ValidationUnavailable",
     "Verdict",
+    "guard",
     "run_check",
     "run_gate",
 ]
@@ -57,4 +61,8 @@ def __getattr__(name: str) -> object:
         from kmu_dataguard import runner
 
         return getattr(runner, name)
+    if name == "guard":
+        from kmu_dataguard.preflight import guard
+
+        return guard
     raise AttributeError(f"module 'kmu_dataguard' has no attribute {name!r}")

@@ -20,6 +20,7 @@ from kmu_dataguard.cli.history import history
 from kmu_dataguard.cli.init import init
 from kmu_dataguard.cli.notify import notify
 from kmu_dataguard.cli.profiles import profiles
+from kmu_dataguard.cli.serve import serve
 from kmu_dataguard.cli.signals import stop_on_signals
 from kmu_dataguard.cli.sources import sources
 from kmu_dataguard.cli.suites import suites
@@ -46,7 +47,8 @@ def cli(verbose: int) -> None:
     logging.getLogger("kmu_dataguard").setLevel(level)
 
 
-for command in (init, gate, check, approve, history, notify, suites, profiles, sources, demo):
+_COMMANDS = (init, gate, check, approve, history, notify, suites, profiles, sources, serve, demo)
+for command in _COMMANDS:
     cli.add_command(command)
 
 
