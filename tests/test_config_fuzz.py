@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kmu_dataguard.config import load_config
@@ -181,6 +181,7 @@ def test_random_text(folder, text):
 
 @FUZZ
 @given(data=structures(CONFIG_KEYS))
+@example(data={"suites_dir": "\n"})  # found by the fuzzer: a line break in a folder's path
 def test_random_config_structures(folder, data):
     fails_closed(*config(folder), yaml.safe_dump(data, allow_unicode=True))
 

@@ -174,7 +174,10 @@ def _check_folders(config: Config, file: Path) -> None:
             found = None
         if found != "a folder":
             state = f"is {found}, not a folder" if found else "does not exist"
-            raise ConfigError(f"{file}: {key}: {folder} {state}; create it or correct the path")
+            # one_line: a path from the file may hold a line break (shown escaped, as typed)
+            raise ConfigError(
+                f"{file}: {key}: {one_line(str(folder))} {state}; create it or correct the path"
+            )
 
 
 def _load_profile(config: Config, source_name: str, profile: str) -> Profile:
