@@ -123,3 +123,16 @@ def test_pruning_spares_the_run_the_page_shows(world, tmp_path):
     assert links and [h for h in links if not (report / h).is_file()] == []
     assert len(list((report / "runs").iterdir())) == 1
     assert _broken_links(report, page) == []
+
+
+def test_a_run_being_removed_is_never_listed(world, tmp_path):
+    # Another run's retired folder (renamed before deletion) still looks like a run by its name.
+    result = kmu_dataguard.run_gate("invoicing", config=world.config)
+    report = tmp_path / "report"
+    write_report(_at(result, 0), report, keep=3)
+    gone = report / "runs" / ".tmp-gone-invoicing_20260101-000000-4242"
+    (gone / "x").mkdir(parents=True)
+    write_report(_at(result, 1), report, keep=3)
+    page = (report / "index.html").read_text(encoding="utf-8")
+    assert ".tmp-gone" not in page
+    assert _broken_links(report, page) == []

@@ -80,19 +80,38 @@ def write_report(
         with _locked(runs):
             name = _claim(tmp, runs, f"{gate}_{result.started_at.astimezone():%Y%m%d-%H%M%S}")
             published, victims = _publish(result, root, name, gate, exports, lang, mask, keep)
+            # Renamed out of sight while still locked: a run publishing after the lock is freed
+            # must not list a folder this run is about to delete (found by 8 gates at once).
+            trash = _retire(victims)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     target = root / "index.html"
     try:
-        for victim in victims:
-            shutil.rmtree(victim, ignore_errors=True)
+        for folder in trash:
+            shutil.rmtree(folder, ignore_errors=True)
     except RunStopped as stop:
         stop.report = str(target if published else runs / name / "index.html")
         raise
     if published or (runs / name) in victims:
         return target
     return runs / name / "index.html"
+
+
+def _retire(victims: list[Path]) -> list[Path]:
+    """Rename runs to be removed to hidden temporary names; return the new paths.
+
+    A crash before they are deleted leaves hidden folders that a later run removes after an hour.
+    """
+    trash = []
+    for victim in victims:
+        hidden = victim.with_name(f"{_TMP_PREFIX}gone-{victim.name}-{os.getpid()}")
+        try:
+            os.rename(victim, hidden)
+        except OSError:  # already gone, or the share refuses: delete it in place
+            hidden = victim
+        trash.append(hidden)
+    return trash
 
 
 def _publish(
@@ -236,6 +255,8 @@ def _runs_of(runs: Path, gate: str | None = None) -> list[Path]:
     """Finished run folders (of one gate), oldest first."""
     found = []
     for entry in runs.iterdir():
+        if entry.name.startswith(_TMP_PREFIX):  # being written or being removed
+            continue
         match = _RUN_NAME.match(entry.name)
         if entry.is_dir() and match and (gate is None or match["gate"] == gate):
             found.append((match["stamp"], int(match["n"] or 1), entry))
