@@ -10,11 +10,19 @@ values of :func:`url_secrets`; :func:`redact` blanks a set of known secrets (a c
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
 from sqlalchemy.engine import URL, make_url
 
-__all__ = ["SECRET_QUERY_KEYS", "mask_passwords_in_text", "mask_url", "redact", "url_secrets"]
+__all__ = [
+    "SECRET_QUERY_KEYS",
+    "mask_passwords_in_text",
+    "mask_url",
+    "redact",
+    "spellings",
+    "url_secrets",
+]
 
 #: Query parameters whose value is a credential (compared without case).
 SECRET_QUERY_KEYS = frozenset(
@@ -53,8 +61,13 @@ def url_secrets(url: str | URL | None) -> set[str]:
     for key, value in parsed.query.items():
         if _is_secret_key(key):
             raw += [value] if isinstance(value, str) else list(value)
-    spelt = set()
-    for secret in filter(None, raw):
+    return spellings(raw)
+
+
+def spellings(secrets: Iterable[str]) -> set[str]:
+    """Each secret as written and percent-encoded the ways a URL or a log line may carry it."""
+    spelt: set[str] = set()
+    for secret in filter(None, secrets):
         spelt |= {secret, quote(secret, safe=""), quote(secret), quote_plus(secret)}
     return spelt
 

@@ -25,14 +25,14 @@ NoBool = BeforeValidator(_refuse_bool)
 
 
 def _valid_age(value: str) -> str:
-    """Reject an age that :func:`~kmu_dataguard.preconditions.parse_age` cannot read."""
-    from kmu_dataguard.preconditions import parse_age
+    """Reject an age that :func:`~kmu_dataguard.units.parse_age` cannot read."""
+    from kmu_dataguard.units import parse_age
 
     parse_age(value)
     return value
 
 
-#: An age such as ``26h``, ``2d``, ``90m`` (see ``preconditions.parse_age``).
+#: An age such as ``26h``, ``2d``, ``90m`` (see ``units.parse_age``).
 Age = Annotated[str, AfterValidator(_valid_age)]
 
 

@@ -20,8 +20,8 @@ from kmu_dataguard.history import ENV_VAR, open_store, schema
 from kmu_dataguard.history.approval import approve_change, current_user
 from kmu_dataguard.history.baselines import pending
 from kmu_dataguard.history.changes import FIRST_RUN, normalise
-from kmu_dataguard.preconditions import parse_share
 from kmu_dataguard.runner import run_gate
+from kmu_dataguard.units import parse_share
 from tests.conftest import write
 
 CHANGED = "L70003"  # the supplier change_supplier_iban changes

@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from kmu_dataguard.entities import CANONICAL
-from kmu_dataguard.preconditions import age_text, newest_timestamp, parse_age
+from kmu_dataguard.preconditions import newest_timestamp
+from kmu_dataguard.units import age_text, parse_age
 from tests.conftest import write
 
 HEADER = ";".join(CANONICAL["customers"])

@@ -48,8 +48,8 @@ DEFAULT_CONFIG = "dataguard.yml"
 
 
 def _share(value: Any) -> Any:
-    """``20 %``, ``20%`` or ``0.2`` as the fraction 0.2 (see ``preconditions.parse_share``)."""
-    from kmu_dataguard.preconditions import parse_share
+    """``20 %``, ``20%`` or ``0.2`` as the fraction 0.2 (see ``units.parse_share``)."""
+    from kmu_dataguard.units import parse_share
 
     return None if value is None else parse_share(value)
 

@@ -23,7 +23,7 @@ from kmu_dataguard.history import schema
 from kmu_dataguard.history.previous import change_counts, failing_keys, previous_run
 from kmu_dataguard.history.recording import store_url
 from kmu_dataguard.history.store import HistoryStore, aware, naive_utc, open_existing
-from kmu_dataguard.preconditions import _iso_from_german, parse_age
+from kmu_dataguard.units import iso_from_german, parse_age
 
 if TYPE_CHECKING:
     from kmu_dataguard.config import Config
@@ -168,7 +168,7 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     """
     value = text.strip()
     try:
-        moment = datetime.fromisoformat(_iso_from_german(value))
+        moment = datetime.fromisoformat(iso_from_german(value))
     except ValueError:
         try:
             age = parse_age(value)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from typing import Annotated, Literal
-from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -24,8 +24,9 @@ from pydantic import (
     model_validator,
 )
 
-from kmu_dataguard.preconditions import parse_age
+from kmu_dataguard._secrets import spellings
 from kmu_dataguard.strict_fields import Age, NoBool, Strict
+from kmu_dataguard.units import parse_age
 
 __all__ = [
     "AppriseChannel",
@@ -191,10 +192,7 @@ class ChannelConfig(Strict):
         if self.apprise:
             for url in self.apprise.urls:
                 raw += _url_parts(url)
-        spelt: set[str] = set()
-        for secret in filter(None, raw):
-            spelt |= {secret, quote(secret, safe=""), quote(secret), quote_plus(secret)}
-        return frozenset(spelt)
+        return frozenset(spellings(raw))
 
 
 # A token in a URL's path (Slack: /services/T…/B…/XXXX) looks like one: long, or not a plain
