@@ -6,6 +6,7 @@ import csv
 import shlex
 import sqlite3
 
+from kmu_dataguard.cli.demo import invoked_as
 from kmu_dataguard.demo.world import build_world
 
 
@@ -28,14 +29,32 @@ def test_the_demo_s_approve_instruction_works_as_printed(tmp_path, dataguard, mo
     folder, _, command = instruction.strip().partition(" && ")
     assert folder == "cd demo"
     monkeypatch.chdir(tmp_path / "demo")
-    program, *argv = shlex.split(command)
-    assert program == "dataguard"
+    words = shlex.split(command)
+    program, argv = words[: words.index("approve")], words[words.index("approve") :]
+    assert program == [invoked_as()] or program[1:] == ["-m", "kmu_dataguard"]
     approved = dataguard(*argv)
     assert approved.code == 0, approved.err
     assert dataguard("gate", "payments").code == 0
     listed = dataguard("history", "payments", "--format", "json").json()
     assert [r["verdict"] for r in listed["runs"]] == ["pass", "blocked", "pass"]
     assert not (tmp_path / "demo" / "demo").exists()
+
+
+def test_the_printed_command_can_be_typed_from_any_folder(tmp_path, monkeypatch):
+    """`make demo` runs .venv/bin/dataguard, which is not on PATH: print its full path."""
+    bin_dir = tmp_path / "venv bin"
+    bin_dir.mkdir()
+    script = bin_dir / "dataguard"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    monkeypatch.setattr("sys.argv", [str(script), "demo"])
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert shlex.split(invoked_as()) == [str(script.resolve())]
+    monkeypatch.setenv("PATH", str(bin_dir))
+    assert invoked_as() == "dataguard"
+    monkeypatch.setattr("sys.argv", ["/x/kmu_dataguard/__main__.py", "demo"])
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert shlex.split(invoked_as())[1:] == ["-m", "kmu_dataguard"]
 
 
 def test_demo_world_is_deterministic(tmp_path):

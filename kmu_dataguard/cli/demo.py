@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
+import shutil
+import sys
 from pathlib import Path
 
 import click
@@ -52,11 +55,12 @@ def demo(folder: str, output_format: str) -> int:
     if output_format == "json":
         click.echo(render_json(result))
     else:
+        command = invoked_as()
         click.echo(f"Demo world written to {world.folder}/ (seeded defects: DEFECTS.md)\n")
         click.echo(render_text(result))
         click.echo(
             f"\nThe gate exits {int(result.exit_code)}: an automation calling "
-            f"`dataguard gate invoicing --config {world.config}` would stop here.\n"
+            f"`{command} gate invoicing --config {world.config}` would stop here.\n"
         )
         click.echo(
             f"The payments gate noted the suppliers' bank details (exit {int(noted.exit_code)}). "
@@ -68,7 +72,7 @@ def demo(folder: str, output_format: str) -> int:
         click.echo(
             f"\nOnce someone has confirmed the new IBAN with the supplier (by phone, not with "
             "the number in the letter):\n"
-            f"  cd {world.folder} && dataguard approve payments --check suppliers "
+            f"  cd {world.folder} && {command} approve payments --check suppliers "
             f'--key {supplier} --note "Bank change confirmed by phone"'
         )
     if result.verdict != "blocked" or missed or noted.verdict != "pass" or changed != {supplier}:
@@ -80,3 +84,15 @@ def demo(folder: str, output_format: str) -> int:
         )
         return int(ExitCode.UNAVAILABLE)
     return int(ExitCode.PASS)
+
+
+def invoked_as() -> str:
+    """How to type this command again from any folder: ``dataguard`` when it is on PATH,
+    else the full path of the script that ran (``make demo`` runs ``.venv/bin/dataguard``)."""
+    script = Path(sys.argv[0])
+    on_path = shutil.which("dataguard")
+    if on_path and script.name == "dataguard" and Path(on_path).resolve() == script.resolve():
+        return "dataguard"
+    if script.name == "dataguard" and script.is_file():
+        return shlex.quote(str(script.resolve()))
+    return "dataguard" if on_path else f"{shlex.quote(sys.executable)} -m kmu_dataguard"
