@@ -147,6 +147,17 @@ def test_approve_with_nothing_pending_exits_2_and_says_what_is_pending(
     assert wrong_gate.code == 2 and "no gate named 'nightly'" in wrong_gate.err
     with open_store(f"sqlite:///{os.environ[ENV_VAR]}") as store:
         assert [p.key for p in pending(store, "payments")] == [CHANGED]  # nothing was approved
+    as_json = dataguard(
+        "approve", "payments", "--check", "suppliers", "--key", "L70001", *config,
+        "--format", "json",
+    )  # fmt: skip
+    assert as_json.code == 2
+    assert json.loads(as_json.out) == {
+        "approved": [], "error": as_json.err.strip().removeprefix("dataguard: error: "),
+        "exit_code": 2,
+    }  # fmt: skip
+    usage = dataguard("approve", "payments", "--format", "json", "--bogus")
+    assert usage.code == 2 and json.loads(usage.out)["error"] == "No such option '--bogus'."
 
 
 def test_history_off_cannot_evaluate_change_detection(

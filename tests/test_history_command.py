@@ -420,3 +420,12 @@ def _env_store() -> str:
 
 def _env_store_url() -> str:
     return f"sqlite:///{_env_store()}"
+
+
+def test_a_wrong_option_in_json_mode_prints_an_empty_history_document(dataguard) -> None:
+    # A script parsing history-v1 must not get the gate's result document (the fixture above
+    # validates the document against the history schema).
+    wrong = dataguard("history", "--format", "json", "--limit", "x")
+    assert wrong.code == 2
+    doc = json.loads(wrong.out)
+    assert doc["runs"] == [] and "'--limit'" in doc["error"]

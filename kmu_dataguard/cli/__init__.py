@@ -67,12 +67,17 @@ def _main(argv: list[str] | None) -> int:
     except click.exceptions.Exit as exc:  # --help, --version
         return int(exc.exit_code)
     except click.ClickException as exc:  # usage errors included
-        wanted = _requested_format(argv if argv is not None else sys.argv[1:])
+        args = argv if argv is not None else sys.argv[1:]
+        wanted = _requested_format(args)
         if wanted in ("json", "junit"):
-            # A script that asked for a document gets one, also for a wrong option.
-            from kmu_dataguard.cli.emit import emit_error
+            # A script that asked for a document gets one, also for a wrong option: the
+            # document of the command it called (see error_documents).
+            from kmu_dataguard.cli.emit import emit_error, error_documents
 
-            return emit_error(ConfigError(exc.format_message()), wanted)
+            render = error_documents().get(_command_name(args) or "")
+            if render is None or wanted == "junit":
+                return emit_error(ConfigError(exc.format_message()), wanted)
+            click.echo(render(exc.format_message(), int(ExitCode.USAGE)))
         exc.show()
         return int(ExitCode.USAGE)
     except click.Abort:  # end of input at a prompt
@@ -96,6 +101,11 @@ def _requested_format(argv: list[str]) -> str | None:
         if arg.startswith("--format="):
             return arg.partition("=")[2]
     return None
+
+
+def _command_name(argv: list[str]) -> str | None:
+    """The subcommand on a command line click could not parse (its first word)."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
 
 
 def run() -> None:

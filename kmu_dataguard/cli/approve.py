@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kmu_dataguard.cli.options import config_option, history_option, text_json_option
+from kmu_dataguard.errors import DataguardError
 
 if TYPE_CHECKING:
     from kmu_dataguard.config import Config
@@ -56,17 +57,23 @@ def approve(
     """
     from kmu_dataguard.history.approval import approve_change
 
-    cfg = _config(config_path, ad_hoc=gate.startswith("check:"))
-    done = approve_change(
-        cfg,
-        gate,
-        check=check_name,
-        key=key,
-        column=column,
-        note=note,
-        by=by,
-        history=history_target,
-    )
+    try:
+        cfg = _config(config_path, ad_hoc=gate.startswith("check:"))
+        done = approve_change(
+            cfg,
+            gate,
+            check=check_name,
+            key=key,
+            column=column,
+            note=note,
+            by=by,
+            history=history_target,
+        )
+    except DataguardError as exc:
+        if output_format == "json":
+            click.echo(approve_error_json(str(exc), exc.exit_code))
+        click.echo(f"dataguard: error: {exc}", err=True)
+        return exc.exit_code
     if output_format == "json":
         doc = {"approved": [a.to_dict() for a in done]}
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
@@ -84,3 +91,9 @@ def _config(path: str, *, ad_hoc: bool) -> Config:
         # `dataguard check` runs without a dataguard.yml record into the current folder.
         return build_config({}, origin=Path.cwd() / "(command line)", secrets=set())
     return load_config(path)
+
+
+def approve_error_json(message: str, exit_code: int) -> str:
+    """Nothing approved, and why: the JSON answer when approving failed."""
+    doc = {"approved": [], "error": message, "exit_code": exit_code}
+    return json.dumps(doc, ensure_ascii=False, indent=2)

@@ -7,6 +7,8 @@ Personal values are masked unless ``--no-mask``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
 from kmu_dataguard.cli.options import OutputOptions
@@ -14,7 +16,7 @@ from kmu_dataguard.errors import DataguardError, RunStopped
 from kmu_dataguard.exit_codes import ExitCode
 from kmu_dataguard.results import GateResult
 
-__all__ = ["emit_error", "emit_result"]
+__all__ = ["emit_error", "emit_result", "error_documents"]
 
 
 def emit_result(
@@ -87,3 +89,14 @@ def _deliver(text: str, output: str | None) -> bool:
         click.echo(text)
         return False
     return True
+
+
+def error_documents() -> dict[str, Callable[[str, int], str]]:
+    """Commands whose JSON is not the result document: their own document for an error.
+
+    ``gate`` and ``check`` answer with the result document (:func:`emit_error`).
+    """
+    from kmu_dataguard.cli.approve import approve_error_json
+    from kmu_dataguard.outputs.history import render_history_error_json
+
+    return {"history": render_history_error_json, "approve": approve_error_json}

@@ -54,6 +54,11 @@ def render_history_json(listing: RunListing, error: str | None = None) -> str:
     return json.dumps(listing.to_dict(error), ensure_ascii=False, indent=2)
 
 
+def render_history_error_json(message: str, exit_code: int) -> str:
+    """The empty listing with ``error`` set, for a command line that could not be read."""
+    return render_history_json(RunListing(store=None, found=False), error=message)
+
+
 def render_history_text(listing: RunListing, lang: Lang) -> str:
     t = _Texts(lang)
     if not listing.found:
