@@ -1,0 +1,41 @@
+"""The suggestion kinds: one row each, naming the function and the record fields it reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kmu_dataguard.suggestions.contact import phone_form, trimmed
+from kmu_dataguard.suggestions.countries import country_code
+from kmu_dataguard.suggestions.currencies import currency_code
+from kmu_dataguard.suggestions.identifiers import bic_form, iban_form, vat_id_form
+from kmu_dataguard.suggestions.postal import padded_postal_code
+
+__all__ = ["KINDS", "Kind"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """``function(value, *context)`` returns the corrected text or None; ``context`` names the
+    other fields of the record it reads (canonical column names), passed as text or None."""
+
+    name: str
+    function: Callable[..., str | None]
+    context: tuple[str, ...] = ()
+    #: Dictionary kinds look a value up in a fixed table: cheap per distinct value.
+    dictionary: bool = False
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("country", country_code, dictionary=True),
+        Kind("currency", currency_code, dictionary=True),
+        Kind("iban", iban_form),
+        Kind("bic", bic_form),
+        Kind("vat_id", vat_id_form),
+        Kind("phone", phone_form, ("country",)),
+        Kind("whitespace", trimmed, dictionary=True),
+        Kind("postal_code", padded_postal_code, ("city", "country")),
+    )
+}
