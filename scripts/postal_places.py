@@ -76,12 +76,14 @@ def build(paths: list[Path]) -> bytes:
                 continue
             names = places[(country, code)]
             for name in (place.strip(), _municipality(country, municipality)):
-                if name and "|" not in name and not _COMPANY.search(name):
+                if name and "|" not in name and not (country == "DE" and _COMPANY.search(name)):
                     names[name] = None
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(("country", "postal_code", "places"))
     for (country, code), names in sorted(places.items()):
+        if not names:  # only company addressees: the code is left unknown, so not judged
+            continue
         writer.writerow((country, code, "|".join(sorted(names))))
     raw = io.BytesIO()
     with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9) as handle:

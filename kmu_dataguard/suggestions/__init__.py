@@ -78,7 +78,7 @@ def suggest(
             columns.append(np.full(len(values), None, dtype=object))
         else:
             columns.append(pd.Series(context[name]).reindex(values.index).to_numpy(dtype=object))
-    codes, uniques = zip(*(pd.factorize(column) for column in columns), strict=True)
+    codes, uniques = zip(*map(_factorize, columns), strict=True)
     combined = np.zeros(len(values), dtype=np.int64)
     for column_codes, column_uniques in zip(codes, uniques, strict=True):
         combined = combined * (len(column_uniques) + 1) + (column_codes + 1)
@@ -108,6 +108,14 @@ def suggest_references(values: pd.Series, names: pd.Series, index: KeyIndex) -> 
             out[key] = found
         result.append(found)
     return pd.Series(result, index=values.index, dtype=object)
+
+
+def _factorize(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        return pd.factorize(column)
+    except TypeError:  # list-like cells: never a value with a suggestion
+        cells = np.array([c if _hashable(c) else None for c in column], dtype=object)
+        return pd.factorize(cells)
 
 
 def _hashable(value: object) -> bool:

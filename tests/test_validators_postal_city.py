@@ -1,0 +1,150 @@
+"""Postal code and city agree (the shipped GeoNames list): real pairs, tolerance, GX."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+
+import great_expectations as gx
+import pandas as pd
+import pytest
+from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+from kmu_dataguard.validators import register
+from kmu_dataguard.validators.codelists import codelist_path, postal_places
+from kmu_dataguard.validators.postal_city import city_matches, postal_code_matches_city
+from tests.support._gx_support import ephemeral_context, failing_keys, validate
+
+register()
+
+
+@pytest.mark.parametrize(
+    ("code", "city"),
+    [
+        ("01067", "Dresden"),
+        ("20095", "Hamburg"),
+        ("60311", "Frankfurt am Main"),
+        ("15230", "Frankfurt (Oder)"),
+        ("80331", "München"),
+        # the same places as stewards write them
+        ("01067", "DRESDEN"),
+        ("01067", "Dresden-Neustadt"),
+        ("01067", "Dresden Innere Altstadt"),
+        ("60311", "Frankfurt a.M."),
+        ("60311", "Frankfurt a. M."),
+        ("60311", "Frankfurt/Main"),
+        ("60311", "Frankfurt"),
+        ("15230", "Frankfurt/Oder"),
+        ("15230", "Frankfurt an der Oder"),
+        ("80331", "Muenchen"),
+        ("80331", "Munchen"),
+        ("80331", "Münchn"),  # one typo in a long name
+        ("85716", "Unterschleissheim"),
+        ("22765", "Hamburg-Altona"),
+        ("22765", "Altona"),  # the district alone
+        ("55252", "Wiesbaden"),  # Mainz-Kastel belongs to Wiesbaden
+        ("55252", "Mainz-Kastel"),
+        ("66386", "St. Ingbert"),
+        ("91541", "Rothenburg o.d.T."),
+        ("91413", "Neustadt a.d. Aisch"),
+    ],
+)
+def test_real_pairs_agree(code: str, city: str) -> None:
+    assert city_matches("DE", code, city) is True
+
+
+@pytest.mark.parametrize(
+    ("code", "city"),
+    [
+        ("01067", "Leipzig"),
+        ("80331", "Berlin"),
+        ("60311", "Frankfurt (Oder)"),
+        ("15230", "Frankfurt am Main"),
+        ("85716", "München"),  # Unterschleißheim is in the district of Munich, not the city
+        ("23730", "Neustadt a.d. Aisch"),  # Neustadt in Holstein
+    ],
+)
+def test_wrong_city_is_found(code: str, city: str) -> None:
+    assert city_matches("DE", code, city) is False
+
+
+def test_austria_and_switzerland() -> None:
+    assert city_matches("AT", "1010", "Wien") is True
+    assert city_matches("AT", "5020", "Salzburg") is True
+    assert city_matches("AT", "5020", "Wien") is False
+    assert city_matches("CH", "3000", "Bern") is True
+    assert city_matches("CH", "8001", "Zürich") is True
+    assert city_matches("CH", "8001", "Zuerich") is True
+    assert city_matches("CH", "8001", "Bern") is False
+
+
+def test_unknown_codes_are_not_judged() -> None:
+    assert city_matches("DE", "02045", "Hamburg") is None  # no such postal code
+    assert city_matches("FR", "75001", "Paris") is None
+    assert city_matches("DE", "01067", "12345") is None  # a city without letters
+
+
+def test_column_judge_skips_what_it_cannot_judge() -> None:
+    postal = pd.Series(["01067", "01067", "1067", None, "01067", "02045", "=1+2", "01067" * 300])
+    city = pd.Series(["Dresden", "Leipzig", "Leipzig", "Dresden", None, "Hamburg", "x", "y"])
+    assert postal_code_matches_city(postal, city).tolist() == [
+        True,
+        False,
+        True,  # four digits: the format check's business
+        True,
+        True,
+        True,  # unknown code
+        True,
+        False,  # overlong text fails, as in every validator
+    ]
+    assert postal_code_matches_city(pd.Series(["5020"]), pd.Series(["Wien"]), "AT").tolist() == [
+        False
+    ]
+    assert postal_code_matches_city(pd.Series(["5020"]), pd.Series(["Wien"]), "FR").tolist() == [
+        True
+    ]
+
+
+def test_through_gx_for_german_rows_only() -> None:
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["K1", "K2", "K3", "K4", "K5"],
+            "postal_code": ["01067", "80331", "1010", "60311", "80331"],
+            "city": ["Dresden", "Berlin", "Wien", "Frankfurt a.M.", "München"],
+            "country": ["DE", "DE", "AT", "DE", "AT"],
+        }
+    )
+    suite = gx.ExpectationSuite(name="plz")
+    suite.add_expectation_configuration(
+        ExpectationConfiguration(
+            type="expect_column_pair_values_to_be_postal_code_matching_city",
+            kwargs={
+                "column_A": "postal_code",
+                "column_B": "city",
+                "row_condition": {
+                    "type": "comparison",
+                    "column": {"name": "country"},
+                    "operator": "==",
+                    "parameter": "DE",
+                },
+            },
+            meta={"id": "plz_city"},
+        )
+    )
+    results = validate(ephemeral_context(), frame, suite, "customer_id")
+    assert failing_keys(results, "customer_id") == {"plz_city": {"K2"}}
+
+
+def test_shipped_list_is_sorted_and_complete() -> None:
+    path = codelist_path("postal_places.csv.gz")
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(io.StringIO(handle.read())))
+    keys = [(r["country"], r["postal_code"]) for r in rows]
+    assert keys == sorted(keys) and len(keys) == len(set(keys))
+    places = postal_places()
+    by_country = {c: sum(1 for k in places if k[0] == c) for c in ("DE", "AT", "CH")}
+    assert by_country["DE"] > 8000 and by_country["AT"] > 2000 and by_country["CH"] > 3000
+    digits = {"DE": 5, "AT": 4, "CH": 4}
+    assert all(len(code) == digits[c] and code.isdigit() for c, code in places)
+    assert all(name and "|" not in name for names in places.values() for name in names)
