@@ -79,6 +79,14 @@ def suggest(
         else:
             columns.append(pd.Series(context[name]).reindex(values.index).to_numpy(dtype=object))
     codes, uniques = zip(*map(_factorize, columns), strict=True)
+    if not entry.context:  # one column: its factorized uniques are the distinct cases
+        found = np.empty(len(uniques[0]) + 1, dtype=object)  # the last slot: missing values
+        distinct_values = list(uniques[0])
+        if entry.batch is not None:
+            found[:-1] = _batched(kind, entry, distinct_values)
+        else:
+            found[:-1] = [suggest_one(kind, value) for value in distinct_values]
+        return pd.Series(found[codes[0]], index=values.index, dtype=object)
     combined = np.zeros(len(values), dtype=np.int64)
     for column_codes, column_uniques in zip(codes, uniques, strict=True):
         combined = combined * (len(column_uniques) + 1) + (column_codes + 1)
@@ -108,6 +116,22 @@ def suggest_references(values: pd.Series, names: pd.Series, index: KeyIndex) -> 
             out[key] = found
         result.append(found)
     return pd.Series(result, index=values.index, dtype=object)
+
+
+def _batched(kind: str, entry: Kind, values: list[object]) -> list[Suggestion | None]:
+    texts = [plain_text(v) for v in values]
+    todo = [t for t in texts if t is not None]
+    assert entry.batch is not None
+    try:
+        fixed = iter(entry.batch(todo))
+    except Exception:  # as suggest_one: a library's surprise means no suggestion
+        return [None] * len(values)
+    reason = reason_text(kind)
+    out: list[Suggestion | None] = []
+    for text in texts:
+        new = None if text is None else next(fixed)
+        out.append(None if new is None or new == text else Suggestion(text, new, reason))  # type: ignore[arg-type]
+    return out
 
 
 def _factorize(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -9,7 +9,9 @@ check digit stays unsuggested: no digit is ever changed.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+import pandas as pd
 from stdnum import bic as _bic
 from stdnum import iban as _iban
 from stdnum.ch import vat as _ch_vat
@@ -18,9 +20,9 @@ from stdnum.gb import vat as _gb_vat
 from stdnum.no import mva as _no_mva
 
 from kmu_dataguard.suggestions._text import safely
-from kmu_dataguard.validators.identifiers import vat_id_is_valid
+from kmu_dataguard.validators.identifiers import valid_iban, valid_vat_id, vat_id_is_valid
 
-__all__ = ["bic_form", "iban_form", "vat_id_form"]
+__all__ = ["bic_form", "iban_form", "iban_forms", "vat_id_form", "vat_id_forms"]
 
 _SEPARATORS = re.compile(r"[\s\-./]+")
 _LABEL = {
@@ -28,6 +30,10 @@ _LABEL = {
     "bic": re.compile(r"^\s*(BIC|SWIFT)\s*:?", re.IGNORECASE),
     "vat": re.compile(r"^\s*(USt-?Id(Nr)?\.?|UID|VAT( ID)?)\s*:?", re.IGNORECASE),
 }
+# VAT IDs whose stdnum compact form is the text without separators (the country modules only
+# delete separators and check): judged in bulk by the vectorised validator, no stdnum call each.
+_PLAIN_VAT = re.compile(r"DE\d{9}|ATU\d{8}|PL\d{10}|IT\d{11}|FR[0-9A-Z]{2}\d{9}|NL\d{9}B\d{2}")
+_ALNUM = re.compile(r"[0-9A-Z]+")
 _VAT_COMPACT = {"CH": _ch_vat.compact, "GB": _gb_vat.compact, "NO": _no_mva.compact}
 
 
@@ -57,3 +63,34 @@ def vat_id_form(text: str) -> str | None:
         return None  # no country prefix: adding one would be a guess
     compact = _VAT_COMPACT.get(squeezed[:2], _eu_vat.compact)(squeezed)
     return compact if compact.isascii() and vat_id_is_valid(compact) else None
+
+
+def _squeezed(texts: Sequence[str], label: str) -> list[str]:
+    out = []
+    for text in texts:
+        try:
+            squeezed = _squeeze(text, label)
+        except Exception:
+            squeezed = ""
+        out.append(squeezed if _ALNUM.fullmatch(squeezed) else "")
+    return out
+
+
+def iban_forms(texts: Sequence[str]) -> list[str | None]:
+    """:func:`iban_form` of many texts, judged by the vectorised IBAN validator at once."""
+    squeezed = _squeezed(texts, "iban")
+    valid = valid_iban(pd.Series(squeezed, dtype=object)).tolist()
+    return [s if s and ok else None for s, ok in zip(squeezed, valid, strict=True)]
+
+
+def vat_id_forms(texts: Sequence[str]) -> list[str | None]:
+    """:func:`vat_id_form` of many texts: the common shapes judged by the vectorised VAT
+    validator at once, the others one by one through stdnum."""
+    squeezed = _squeezed(texts, "vat")
+    plain = [bool(_PLAIN_VAT.fullmatch(s)) for s in squeezed]
+    candidates = [s if p else "" for s, p in zip(squeezed, plain, strict=True)]
+    valid = valid_vat_id(pd.Series(candidates, dtype=object)).tolist()
+    return [
+        (s if ok else None) if p else vat_id_form(text)
+        for text, s, p, ok in zip(texts, squeezed, plain, valid, strict=True)
+    ]

@@ -25,17 +25,21 @@ class KeyIndex:
     keys one edit away from a value are found without comparing it with every key."""
 
     def __init__(self, keys: Iterable[object], names: Iterable[object]) -> None:
-        self._names: dict[str, set[str]] = defaultdict(set)
-        self._by_deletion: dict[str, set[str]] = defaultdict(set)
+        # Names are folded only when a key is a candidate: most never are.
+        self._names: dict[str, list[object]] = {}
+        self._by_deletion: dict[str, list[str]] = defaultdict(list)
+        self._folded: dict[str, frozenset[str]] = {}
         for raw_key, raw_name in zip(keys, names, strict=True):
-            key = plain_text(raw_key)
-            if key is None or len(key) > _MAX_KEY:
+            key = raw_key.strip() if isinstance(raw_key, str) else plain_text(raw_key)
+            if not key or len(key) > _MAX_KEY:
                 continue
-            key = key.strip()
-            name = plain_text(raw_name)
-            self._names[key].add(fold(name) if name else "")
+            known = self._names.get(key)
+            if known is not None:
+                known.append(raw_name)
+                continue
+            self._names[key] = [raw_name]
             for variant in _deletions(key):
-                self._by_deletion[variant].add(key)
+                self._by_deletion[variant].append(key)
 
     def __contains__(self, key: str) -> bool:
         return key in self._names
@@ -44,9 +48,17 @@ class KeyIndex:
         """Existing keys within edit distance 1 of ``value`` (``value`` itself excluded)."""
         found: set[str] = set()
         for variant in _deletions(value):
-            found |= self._by_deletion.get(variant, set())
+            found.update(self._by_deletion.get(variant, ()))
         found.discard(value)
         return {key for key in found if Levenshtein.distance(key, value, score_cutoff=1) <= 1}
+
+    def _folded_names(self, key: str) -> frozenset[str]:
+        folded = self._folded.get(key)
+        if folded is None:
+            names = self._names[key]
+            folded = frozenset(fold(t) if (t := plain_text(n)) else "" for n in names)
+            self._folded[key] = folded
+        return folded
 
     def suggest(self, value: str, name: str | None) -> str | None:
         """The single key one edit from ``value`` whose record is named ``name``, else None."""
@@ -56,7 +68,7 @@ class KeyIndex:
         wanted = fold(name)
         if not wanted:
             return None
-        matches = [key for key in self.candidates(value) if self._names[key] == {wanted}]
+        matches = [k for k in self.candidates(value) if self._folded_names(k) == {wanted}]
         return matches[0] if len(matches) == 1 else None
 
 
