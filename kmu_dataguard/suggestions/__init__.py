@@ -82,10 +82,7 @@ def suggest(
     if not entry.context:  # one column: its factorized uniques are the distinct cases
         found = np.empty(len(uniques[0]) + 1, dtype=object)  # the last slot: missing values
         distinct_values = list(uniques[0])
-        if entry.batch is not None:
-            found[:-1] = _batched(kind, entry, distinct_values)
-        else:
-            found[:-1] = [suggest_one(kind, value) for value in distinct_values]
+        found[:-1] = _batched(kind, entry, distinct_values)
         return pd.Series(found[codes[0]], index=values.index, dtype=object)
     combined = np.zeros(len(values), dtype=np.int64)
     for column_codes, column_uniques in zip(codes, uniques, strict=True):
@@ -110,8 +107,9 @@ def suggest_references(values: pd.Series, names: pd.Series, index: KeyIndex) -> 
             result.append(out[key])
             continue
         text, name_text = plain_text(value), plain_text(name)
-        fixed = None if text is None else index.suggest(text, name_text)
-        found = None if fixed is None else Suggestion(text, fixed, reason)  # type: ignore[arg-type]
+        found = None
+        if text is not None and (fixed := index.suggest(text, name_text)) is not None:
+            found = Suggestion(text, fixed, reason)
         if key is not None:
             out[key] = found
         result.append(found)
@@ -121,7 +119,8 @@ def suggest_references(values: pd.Series, names: pd.Series, index: KeyIndex) -> 
 def _batched(kind: str, entry: Kind, values: list[object]) -> list[Suggestion | None]:
     texts = [plain_text(v) for v in values]
     todo = [t for t in texts if t is not None]
-    assert entry.batch is not None
+    if entry.batch is None:
+        return [suggest_one(kind, value) for value in values]
     try:
         fixed = iter(entry.batch(todo))
     except Exception:  # as suggest_one: a library's surprise means no suggestion
@@ -129,8 +128,11 @@ def _batched(kind: str, entry: Kind, values: list[object]) -> list[Suggestion | 
     reason = reason_text(kind)
     out: list[Suggestion | None] = []
     for text in texts:
-        new = None if text is None else next(fixed)
-        out.append(None if new is None or new == text else Suggestion(text, new, reason))  # type: ignore[arg-type]
+        if text is None:
+            out.append(None)
+            continue
+        new = next(fixed)
+        out.append(None if new is None or new == text else Suggestion(text, new, reason))
     return out
 
 

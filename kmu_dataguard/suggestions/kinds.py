@@ -28,8 +28,6 @@ class Kind:
     name: str
     function: Callable[..., str | None]
     context: tuple[str, ...] = ()
-    #: Dictionary kinds look a value up in a fixed table: cheap per distinct value.
-    dictionary: bool = False
     #: The same as ``function`` for many values at once (kinds without context), if faster.
     batch: Callable[[Sequence[str]], list[str | None]] | None = None
 
@@ -37,13 +35,13 @@ class Kind:
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
-        Kind("country", country_code, dictionary=True),
-        Kind("currency", currency_code, dictionary=True),
+        Kind("country", country_code),
+        Kind("currency", currency_code),
         Kind("iban", iban_form, batch=iban_forms),
         Kind("bic", bic_form),
         Kind("vat_id", vat_id_form, batch=vat_id_forms),
         Kind("phone", phone_form, ("country",)),
-        Kind("whitespace", trimmed, dictionary=True),
+        Kind("whitespace", trimmed),
         Kind("postal_code", padded_postal_code, ("city", "country")),
     )
 }

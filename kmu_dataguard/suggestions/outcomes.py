@@ -62,10 +62,10 @@ def outcome_suggestions(
     seconds: list[Any] = []
     for value in values:
         if entry.kind == "pair":
-            parts = None if value is None else str(value).split(_PAIR)
-            ok = parts is not None and len(parts) == 2
-            firsts.append(parts[0] if ok else None)  # type: ignore[index]
-            seconds.append(parts[1] if ok else None)  # type: ignore[index]
+            parts = [] if value is None else str(value).split(_PAIR)
+            first, other = parts if len(parts) == 2 else (None, None)
+            firsts.append(first)
+            seconds.append(other)
         else:
             firsts.append(value)
     context: dict[str, pd.Series] = {}

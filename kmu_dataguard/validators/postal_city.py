@@ -9,6 +9,7 @@ one typo in a long name all agree. Postal codes the list does not know, malforme
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 import pandas as pd
@@ -76,7 +77,7 @@ def city_matches(country: str, code: str, city: str, *, tolerant: bool = True) -
     return any(_agrees(tokens, name, tolerant) for name in names)
 
 
-def _judge(country: str):  # type: ignore[no-untyped-def]
+def _judge(country: str) -> Callable[[str, str | None], bool]:
     digits = COUNTRIES.get(country)
 
     def judge(postal: str, city: str | None) -> bool:
