@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -352,3 +354,22 @@ def test_catalog_names_only_known_kinds() -> None:
 
 def test_nan_is_not_a_country() -> None:
     assert fixed("country", math.nan) is None
+
+
+@pytest.mark.parametrize(("kind", "file"), [("iban", "iban.csv"), ("vat_id", "vat.csv")])
+def test_real_vectors_invalid_values_are_never_suggested(kind: str, file: str) -> None:
+    """python-stdnum's own test numbers (tests/data): an invalid one (check digit, doubled
+    prefix) gets no suggestion; a suggestion is always the valid compact form."""
+    judge = {"iban": valid_iban, "vat_id": valid_vat_id}[kind]
+    path = Path(__file__).parent / "data" / file
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    found = suggest(kind, pd.Series([r["value"] for r in rows], dtype=object))
+    suggested = 0
+    for row, fix in zip(rows, found, strict=True):
+        if fix is None:
+            continue
+        suggested += 1
+        assert row["expected_valid"] == "true", row
+        assert judge(pd.Series([fix.suggestion])).all()
+        assert fix.suggestion == "".join(ch for ch in fix.suggestion if ch.isalnum())
+    assert suggested > 100  # the vectors are full of spaced, lower-case valid numbers

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+from pathlib import Path
 
 import great_expectations as gx
 import pandas as pd
@@ -148,3 +149,16 @@ def test_shipped_list_is_sorted_and_complete() -> None:
     digits = {"DE": 5, "AT": 4, "CH": 4}
     assert all(len(code) == digits[c] and code.isdigit() for c, code in places)
     assert all(name and "|" not in name for names in places.values() for name in names)
+
+
+def test_real_register_addresses_raise_no_alarm() -> None:
+    """The 84 addresses with postal code and city of bench/data/register_companies.csv
+    (OffeneRegister.de): real German addresses, so every one must agree."""
+    path = Path(__file__).parents[1] / "bench" / "data" / "register_companies.csv"
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    pairs = [(r["postal_code"], r["city"]) for r in rows if r["postal_code"] and r["city"]]
+    assert len(pairs) == 84
+    verdict = postal_code_matches_city(
+        pd.Series([p for p, _ in pairs]), pd.Series([c for _, c in pairs])
+    )
+    assert verdict.all(), [pair for pair, ok in zip(pairs, verdict, strict=True) if not ok]

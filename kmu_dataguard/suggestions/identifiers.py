@@ -1,9 +1,11 @@
 """IBAN, BIC and VAT ID in their compact canonical form, only where that form is valid.
 
 Separators (spaces of any kind, ``-``, ``.``, ``/``) and a leading label (``IBAN:``) are
-removed and letters put in capitals, python-stdnum's ``compact`` does the rest; the result is
-suggested only when stdnum (for VAT IDs: the VAT validator's own rule) finds it valid. A wrong
-check digit stays unsuggested: no digit is ever changed.
+removed and letters put in capitals; the result is suggested only when it is already
+python-stdnum's ``compact`` form (stdnum would change nothing more: a doubled ``DE DE`` prefix or
+a Belgian number without its leading zero gets no suggestion) and stdnum (for VAT IDs: the VAT
+validator's own rule) finds it valid. A wrong check digit stays unsuggested: no digit or letter
+is ever changed, added or dropped.
 """
 
 from __future__ import annotations
@@ -44,15 +46,19 @@ def _squeeze(text: str, label: str) -> str:
 @safely
 def iban_form(text: str) -> str | None:
     """``de89 3704-0044 0532 0130 00`` → ``DE89370400440532013000`` if that IBAN is valid."""
-    compact = _iban.compact(_squeeze(text, "iban"))
-    return compact if compact.isascii() and _iban.is_valid(compact) else None
+    squeezed = _squeeze(text, "iban")
+    compact = _iban.compact(squeezed)
+    ok = compact == squeezed and compact.isascii() and _iban.is_valid(compact)
+    return compact if ok else None
 
 
 @safely
 def bic_form(text: str) -> str | None:
     """``cobadeff xxx`` → ``COBADEFFXXX`` if that is a valid BIC."""
-    compact = _bic.compact(_squeeze(text, "bic"))
-    return compact if compact.isascii() and _bic.is_valid(compact) else None
+    squeezed = _squeeze(text, "bic")
+    compact = _bic.compact(squeezed)
+    ok = compact == squeezed and compact.isascii() and _bic.is_valid(compact)
+    return compact if ok else None
 
 
 @safely
@@ -62,6 +68,8 @@ def vat_id_form(text: str) -> str | None:
     if not (squeezed[:2].isascii() and squeezed[:2].isalpha()):
         return None  # no country prefix: adding one would be a guess
     compact = _VAT_COMPACT.get(squeezed[:2], _eu_vat.compact)(squeezed)
+    if compact != squeezed:
+        return None  # stdnum changed more than separators and case (a doubled "DE DE" prefix)
     return compact if compact.isascii() and vat_id_is_valid(compact) else None
 
 
