@@ -162,3 +162,48 @@ def test_real_register_addresses_raise_no_alarm() -> None:
         pd.Series([p for p, _ in pairs]), pd.Series([c for _, c in pairs])
     )
     assert verdict.all(), [pair for pair, ok in zip(pairs, verdict, strict=True) if not ok]
+
+
+def test_refresh_script_reads_both_geonames_formats(tmp_path: Path) -> None:
+    """scripts/postal_places.py: GeoNames' own tab-separated dump and the CSV conversion give
+    the same list; German districts and company addressees are left out."""
+    import importlib.util
+
+    script = Path(__file__).parents[1] / "scripts" / "postal_places.py"
+    spec = importlib.util.spec_from_file_location("postal_places_script", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    tsv = tmp_path / "DE.txt"
+    tsv.write_text(
+        "DE\t01067\tDresden\tSachsen\tSN\t\t00\tKreisfreie Stadt Dresden\t14612\t51.05\t13.73\t4\n"
+        "DE\t85716\tUnterschleißheim\tBayern\tBY\tUpper Bavaria\t091\tLandkreis München\t09184"
+        "\t48.28\t11.57\t4\n"
+        "DE\t10875\tMuster GmbH\tBerlin\tBE\t\t00\tBerlin, Stadt\t11000\t52.5\t13.4\t4\n"
+        "AT\t1010\tWien, Innere Stadt\tWien\t09\tWien\t900\tGemeindebezirk Innere Stadt\t901"
+        "\t48.2\t16.37\t4\n",
+        encoding="utf-8",
+    )
+    header = (
+        "country_code,zipcode,place,state,state_code,province,province_code,community,"
+        "community_code,latitude,longitude\n"
+    )
+    conversion = tmp_path / "zipcodes.csv"
+    conversion.write_text(
+        header
+        + "DE,01067,Dresden,Sachsen,SN,,00,Kreisfreie Stadt Dresden,14612,51.05,13.73\n"
+        + 'DE,85716,Unterschleißheim,Bayern,BY,Upper Bavaria,091,"Landkreis München",09184,1,1\n'
+        + 'DE,10875,Muster GmbH,Berlin,BE,,00,"Berlin, Stadt",11000,52.5,13.4\n'
+        + 'AT,1010,"Wien, Innere Stadt",Wien,09,Wien,900,Gemeindebezirk Innere Stadt,901,1,1\n',
+        encoding="utf-8",
+    )
+    built = module.build([tsv])
+    assert built == module.build([conversion])
+    text = gzip.decompress(built).decode("utf-8")
+    assert text.splitlines() == [
+        "country,postal_code,places",
+        'AT,1010,"Innere Stadt|Wien, Innere Stadt"',
+        "DE,01067,Dresden",
+        "DE,10875,Berlin",
+        "DE,85716,Unterschleißheim",
+    ]
