@@ -68,13 +68,15 @@ def outcome_suggestions(
             seconds.append(other)
         else:
             firsts.append(value)
+    # The expectation's options, with the validator's defaults (default_region "DE").
+    options = {p.name: p.default for p in entry.params} | dict(outcome.kwargs)
     context: dict[str, pd.Series] = {}
     for name in kind.context:
+        given = [options[o] for o in _FROM_OPTIONS.get(name, ()) if options.get(o)]
         if name == second:
             context[name] = pd.Series(seconds, dtype=object)
-        elif any(outcome.kwargs.get(o) for o in _FROM_OPTIONS.get(name, ())):
-            option = next(outcome.kwargs[o] for o in _FROM_OPTIONS[name] if outcome.kwargs.get(o))
-            context[name] = pd.Series([option] * len(keys), dtype=object)
+        elif given:
+            context[name] = pd.Series([given[0]] * len(keys), dtype=object)
         elif name == "city" and cities:
             context[name] = pd.Series([(cities.get(k) or (None, None))[1] for k in keys])
     found = suggest(entry.suggests, pd.Series(firsts, dtype=object), context)
