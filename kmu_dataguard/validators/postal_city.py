@@ -10,7 +10,7 @@ one typo in a long name all agree. Postal codes the list does not know, malforme
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 from rapidfuzz.distance import Levenshtein
@@ -34,6 +34,7 @@ _WORDS = {"st": "sankt", "ste": "sankte"}
 _MIN_FUZZY = 6  # one typo is tolerated in names at least this long
 
 
+@lru_cache(maxsize=65536)
 def _tokens(name: str) -> tuple[str, ...]:
     # München, Muenchen and Munchen agree (folding); dots part words, so that "a.d." is two
     # joiners and "o.d.T." ends in an abbreviation of "Tauber", not in one word "odt".
