@@ -247,8 +247,10 @@ def test_hostile_values_never_raise(kind: str) -> None:
     assert list(out.index) == list(series.index)
 
 
-def test_formula_like_and_overlong_values_get_no_dictionary_suggestion() -> None:
-    assert fixed("country", "=Deutschland") is None or fixed("country", "=Deutschland") == "DE"
+def test_formula_like_values_get_the_plain_code_and_overlong_ones_nothing() -> None:
+    # The formula characters are not part of any name: the suggestion is the plain code.
+    assert fixed("country", "=Deutschland") == "DE"
+    assert fixed("currency", "@EURO") == "EUR"
     assert fixed("country", "Deutschland" * 200) is None  # too long to be a value
     assert fixed("currency", "=1+2") is None
 
