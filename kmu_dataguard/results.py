@@ -24,6 +24,7 @@ __all__ = [
     "RecordContext",
     "RunError",
     "Severity",
+    "SuggestedFix",
     "TrendPoint",
     "Verdict",
 ]
@@ -61,6 +62,27 @@ class Group:
         return {"keys": list(self.keys), "score": self.score, "reason": self.reason}
 
 
+@dataclass(frozen=True)
+class SuggestedFix:
+    """The one safe correction of a failing record's value (:mod:`kmu_dataguard.suggestions`).
+
+    ``reason`` is English (:func:`kmu_dataguard.suggestions.localize` for the steward outputs).
+    """
+
+    key: str | None
+    value: str
+    suggestion: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "value": self.value,
+            "suggestion": self.suggestion,
+            "reason": self.reason,
+        }
+
+
 @dataclass
 class ExpectationOutcome:
     """One expectation of a suite, run on one check's table.
@@ -88,9 +110,11 @@ class ExpectationOutcome:
     groups: list[Group] = field(default_factory=list)
     #: what the gate does with it under the run's ``fail_on``; set once by the runner
     verdict: Verdict | None = None
+    #: safe corrections of failing values, where the validator has a suggestion kind
+    suggestions: list[SuggestedFix] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        doc = {
             "id": self.id,
             "type": self.type,
             "column": self.column,
@@ -109,6 +133,9 @@ class ExpectationOutcome:
             # what dataguard.yml changed for this check (checks.<name>.overrides), else null
             "overridden": self.meta.get("overridden"),
         }
+        if self.suggestions:  # optional: only where a failing value has a safe correction
+            doc["suggestions"] = [s.to_dict() for s in self.suggestions]
+        return doc
 
 
 @dataclass

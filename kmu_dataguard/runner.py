@@ -374,6 +374,9 @@ def _run_check(
                 order = {e.id: i for i, e in enumerate(spec.expectations)}
                 result.expectations += sorted(outcomes, key=lambda o: order[o.id])
                 add_context(result, [(table, key)], secrets)
+                from kmu_dataguard.suggestions.outcomes import add_suggestions
+
+                add_suggestions(result)
             result.source_headers = table.source_headers
         for outcome in result.expectations:
             if outcome.error is not None:

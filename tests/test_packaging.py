@@ -35,6 +35,7 @@ def test_wheel_ships_the_data_and_runs_the_demo(tmp_path):
     for suite in ("customers", "suppliers", "articles", "contacts", "einvoicing", "datev"):
         assert f"kmu_dataguard/_builtin/expectations/{suite}.json" in names
     assert "kmu_dataguard/_builtin/expectations/codelists/rec20.csv" in names
+    assert "kmu_dataguard/_builtin/expectations/codelists/postal_places.csv.gz" in names
     assert "kmu_dataguard/_builtin/connectors/odoo.yml" in names
     assert "kmu_dataguard/_builtin/schemas/result-v1.schema.json" in names
     assert "kmu_dataguard/_builtin/schemas/history-v1.schema.json" in names

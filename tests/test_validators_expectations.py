@@ -51,7 +51,7 @@ def test_register_is_idempotent_and_python_only_names_every_custom_type() -> Non
     register()
     consistency = {"expect_table_rows_to_have_no_duplicate_partners"}
     assert {cls.expectation_type for cls in ALL} | consistency == PYTHON_ONLY
-    assert len(PYTHON_ONLY) == 20
+    assert len(PYTHON_ONLY) == 21
     for type_ in PYTHON_ONLY - consistency:
         assert get_expectation_impl(type_).__module__ == "kmu_dataguard.validators.expectations"
     for type_ in consistency:

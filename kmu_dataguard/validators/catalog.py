@@ -81,6 +81,8 @@ class Validator:
     row_local: bool = True
     sql_capable: bool = False
     gx_class: str | None = None
+    #: The suggestion kind (``kmu_dataguard.suggestions.KINDS``) for its failing values.
+    suggests: str | None = None
 
     def __post_init__(self) -> None:
         problems = []
@@ -121,6 +123,7 @@ CATALOG: tuple[Validator, ...] = (
         metric="column_values.kmu_valid_iban",
         sentence="$column values must be valid IBANs (length and check digits)",
         doc="Expect values to be IBANs with the right length and mod-97 check digits.",
+        suggests="iban",
     ),
     Validator(
         name="expect_column_values_to_be_valid_bic",
@@ -131,6 +134,7 @@ CATALOG: tuple[Validator, ...] = (
         metric="column_values.kmu_valid_bic",
         sentence="$column values must be valid BIC codes",
         doc="Expect values to be BIC / SWIFT codes of 8 or 11 characters with a known country.",
+        suggests="bic",
     ),
     Validator(
         name="expect_column_values_to_be_valid_vat_id",
@@ -141,6 +145,7 @@ CATALOG: tuple[Validator, ...] = (
         metric="column_values.kmu_valid_vat_id",
         sentence="$column values must be VAT IDs with country prefix and valid check digits",
         doc="Expect values to be VAT IDs with country prefix and correct check digits.",
+        suggests="vat_id",
     ),
     Validator(
         name="expect_column_values_to_be_valid_de_tax_number",
@@ -193,6 +198,7 @@ CATALOG: tuple[Validator, ...] = (
         metric="column_values.kmu_valid_country_code",
         sentence="$column values must be ISO 3166-1 alpha-2 country codes",
         doc="Expect values to be ISO 3166-1 alpha-2 country codes in upper case.",
+        suggests="country",
     ),
     Validator(
         name="expect_column_values_to_be_valid_currency_code",
@@ -203,6 +209,7 @@ CATALOG: tuple[Validator, ...] = (
         metric="column_values.kmu_valid_currency_code",
         sentence="$column values must be ISO 4217 currency codes",
         doc="Expect values to be ISO 4217 currency codes in upper case.",
+        suggests="currency",
     ),
     Validator(
         name="expect_column_values_to_be_valid_unit_code",
@@ -238,6 +245,7 @@ CATALOG: tuple[Validator, ...] = (
             "Expect values to be valid phone numbers; national numbers are read for default_region."
         ),
         params=(Param("default_region", "DE"),),
+        suggests="phone",
     ),
     Validator(
         name="expect_column_values_to_be_valid_decimal",
@@ -281,6 +289,22 @@ CATALOG: tuple[Validator, ...] = (
         metric="column_pair_values.kmu_postal_code_for_country",
         sentence="$column_A values must be postal codes in the format of the country in $column_B",
         doc="Expect the postal code in column_A to have the format of the country in column_B.",
+        suggests="postal_code",
+    ),
+    Validator(
+        name="expect_column_pair_values_to_be_postal_code_matching_city",
+        kind="pair",
+        judge="kmu_dataguard.validators.postal_city:postal_code_matches_city",
+        label_de="passt nicht zum Ort",
+        label_en="does not match the city",
+        metric="column_pair_values.kmu_postal_code_matching_city",
+        sentence="$column_A values must be postal codes of the city in $column_B ($country)",
+        doc=(
+            "Expect the postal code in column_A to be one of the city's in column_B "
+            "(DE, AT, CH; GeoNames list, tolerant of spelling)."
+        ),
+        params=(Param("country", "DE"),),
+        suggests="postal_code",
     ),
     Validator(
         name="expect_column_pair_values_to_be_vat_prefix_matching_country",
@@ -316,6 +340,7 @@ CATALOG: tuple[Validator, ...] = (
         metric="column_pair_values.kmu_phone_for_country",
         sentence="$column_A values must be valid phone numbers for the country in $column_B",
         doc="Expect the phone number in column_A to be valid for the country in column_B.",
+        suggests="phone",
     ),
     Validator(
         name="expect_column_pair_values_to_be_allowed_vat_rate_for_country",

@@ -7,6 +7,8 @@ a SuiteError (exit 3) naming the file.
 from __future__ import annotations
 
 import csv
+import gzip
+import io
 import re
 from functools import cache
 from pathlib import Path
@@ -14,7 +16,13 @@ from pathlib import Path
 from kmu_dataguard.errors import SuiteError
 from kmu_dataguard.paths import builtin_dir
 
-__all__ = ["codelist_path", "postal_code_patterns", "unit_codes", "vat_rates"]
+__all__ = [
+    "codelist_path",
+    "postal_code_patterns",
+    "postal_places",
+    "unit_codes",
+    "vat_rates",
+]
 
 
 def codelist_path(name: str) -> Path:
@@ -25,7 +33,10 @@ def codelist_path(name: str) -> Path:
 def _rows(name: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
     path = codelist_path(name)
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        with (
+            gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb") as raw,
+            io.TextIOWrapper(raw, encoding="utf-8", newline="") as handle,
+        ):
             reader = csv.DictReader(handle)
             missing = [c for c in columns if c not in (reader.fieldnames or [])]
             if missing:
@@ -34,8 +45,9 @@ def _rows(name: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
                     "reinstall kmu-dataguard"
                 )
             return list(reader)
-    except OSError as exc:
-        raise SuiteError(f"{path}: cannot read code list ({exc.strerror}); reinstall") from exc
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        raise SuiteError(f"{path}: cannot read code list ({why}); reinstall") from exc
 
 
 @cache
@@ -70,3 +82,12 @@ def vat_rates() -> dict[str, frozenset[float]]:
             path = codelist_path("vat_rates.csv")
             raise SuiteError(f"{path}:{line}: bad rate for {row['country']}: {exc}") from exc
     return rates
+
+
+@cache
+def postal_places() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(country, postal code) → the place names of that postal code (DE, AT, CH; GeoNames)."""
+    return {
+        (row["country"], row["postal_code"]): tuple(row["places"].split("|"))
+        for row in _rows("postal_places.csv.gz", ("country", "postal_code", "places"))
+    }

@@ -45,6 +45,7 @@ __all__ = [
     "valid_iban",
     "valid_leitweg_id",
     "valid_vat_id",
+    "vat_id_is_valid",
     "vat_prefix",
     "vat_prefix_matches_country",
 ]
@@ -100,7 +101,8 @@ def vat_prefix(value: str) -> str:
     return prefix if len(prefix) == 2 and prefix.isascii() and prefix.isalpha() else ""
 
 
-def _vat_id_is_valid(value: str) -> bool:
+def vat_id_is_valid(value: str) -> bool:
+    """One VAT ID as :func:`valid_vat_id` judges it (the country's stdnum module)."""
     judge = _NON_EU_VAT.get(vat_prefix(value))
     if judge is not None:
         return bool(judge(value))
@@ -118,7 +120,7 @@ def valid_vat_id(values: pd.Series) -> pd.Series:
     registered (that needs VIES online). DE, AT, BE, PL, IT, NL and FR are decided by a
     vectorised fast path that reproduces stdnum; other countries by stdnum itself.
     """
-    return map_fast(values, fast_vat, _vat_id_is_valid, width=40)
+    return map_fast(values, fast_vat, vat_id_is_valid, width=40)
 
 
 def _prefix_matches(vat: str, country: str | None) -> bool:

@@ -37,6 +37,7 @@ from kmu_dataguard.validators.numbers import (
     valid_vat_rate,
 )
 from kmu_dataguard.validators.postal import valid_postal_code_for_country
+from kmu_dataguard.validators.postal_city import postal_code_matches_city
 
 __all__ = [
     "allowed_vat_rate_for_country",
@@ -44,6 +45,7 @@ __all__ = [
     "normalise_phone",
     "parse_decimal",
     "parse_rate",
+    "postal_code_matches_city",
     "valid_bic",
     "valid_country_code",
     "valid_currency_code",
