@@ -360,7 +360,7 @@ class _Form:
         # counts too, so this is an upper bound; the rows read are checked again after).
         if not self._head.startswith(_ZIP) and self._lines > self.limits.max_rows + 1:
             raise _too_many_rows(
-                self.upload.filename, self.limits, f"more than {number(self._lines)} lines"
+                self.upload.filename, self.limits, f"at least {number(self._lines)} lines"
             )
         self._to_write.append(chunk)
 
