@@ -143,21 +143,21 @@ def create_app(cfg: Config, tokens: Tokens, settings: ServiceSettings | None = N
         pending = runs.start(key)
         if not wants_wait(request):
             await runs.admitted(pending)
-            return running_response(pending.id)
+            return running_response(request, pending.id)
         return result_response(await runs.wait(pending, settings.timeout_s), pending.id)
 
     @answers_json
     async def get_run(request: Request) -> Response:
         run = _known_run(request)
         if isinstance(run, Pending):
-            return running_response(run.id)
+            return running_response(request, run.id)
         return result_response(run)
 
     @answers_json
     async def get_report(request: Request) -> Response:
         result = _known_run(request)
         if isinstance(result, Pending):
-            return running_response(result.id)
+            return running_response(request, result.id)
         path = Path(result.report_path) if result.report_path else None
         if path is not None and path.is_dir():
             path = path / "index.html"

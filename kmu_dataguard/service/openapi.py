@@ -2,7 +2,8 @@
 
 Written by hand from the routes (tests/test_serve_openapi.py holds the two together: every route
 of the app is here and nothing else, and every example validates against its schema). The
-result document is the published JSON Schema ``schemas/result-v1.schema.json``, embedded.
+result document is the published JSON Schema ``schemas/result-v1.schema.json``, embedded with
+its references rewritten to point into this document.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def _verdicts(what: str) -> dict[str, Any]:
             "description": f"the run is admitted and still running; poll its url (every "
             f"{POLL_AFTER_S} s, Retry-After)",
             "headers": {
-                "Location": _header("/v1/runs/{id}"),
+                "Location": _header("the url, absolute (scheme and host of the request)"),
                 "Retry-After": _header("seconds before polling again", "integer"),
             },
             "content": {_JSON: {"schema": _ref("Running"), "example": _RUNNING_EXAMPLE}},
@@ -325,7 +326,12 @@ _GATES_EXAMPLE = {
 def _schemas() -> dict[str, Any]:
     from kmu_dataguard.paths import builtin_dir
 
-    result = json.loads((builtin_dir("schemas") / "result-v1.schema.json").read_text("utf-8"))
+    published = (builtin_dir("schemas") / "result-v1.schema.json").read_text("utf-8")
+    # Embedded without its $id, its references pointing into this document: tools that
+    # resolve references only within the document (most OpenAPI tools) understand it.
+    result = json.loads(published.replace('"#/$defs/', '"#/components/schemas/Result/$defs/'))
+    result.pop("$id", None)
+    result.pop("$schema", None)
     source = {
         "type": "object",
         "required": ["name", "ok", "error"],

@@ -59,9 +59,11 @@ def result_response(result: GateResult, service_id: str | None = None) -> Respon
     return Response(text, status_code=status, media_type="application/json", headers=headers)
 
 
-def running_response(service_id: str) -> Response:
-    """202: the run is admitted and not finished; poll ``url`` (also the Location header)."""
+def running_response(request: Request, service_id: str) -> Response:
+    """202: the run is admitted and not finished; poll ``url``. The Location header is the
+    same URL made absolute from the request's Host (Power Automate's HTTP action follows it)."""
     url = run_url(service_id)
     body = {"id": service_id, "status": "running", "url": url}
-    headers = {"Location": url, "Retry-After": str(POLL_AFTER_S)}
+    location = str(request.base_url).rstrip("/") + url
+    headers = {"Location": location, "Retry-After": str(POLL_AFTER_S)}
     return JSONResponse(body, status_code=202, headers=headers)

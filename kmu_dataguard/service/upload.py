@@ -110,7 +110,7 @@ def check_endpoint(
             handed_over = True
             if not wait:
                 await runs.admitted(pending)
-                return running_response(pending.id)
+                return running_response(request, pending.id)
             return result_response(await runs.wait(pending, timeout_s), pending.id)
         except ClientDisconnect:
             log.info("POST /v1/check: the client went away during the upload")
