@@ -140,8 +140,9 @@ def create_app(cfg: Config, tokens: Tokens, settings: ServiceSettings | None = N
             raise ServiceError(404, f"no gate named {name!r} (see GET /v1/gates)")
         query = request.query_params
         key = (name, choice("fail_on", query.get("fail_on")), choice("lang", query.get("lang")))
+        wait = wants_wait(request)  # a bad parameter is refused before anything runs
         pending = runs.start(key)
-        if not wants_wait(request):
+        if not wait:
             await runs.admitted(pending)
             return running_response(request, pending.id)
         return result_response(await runs.wait(pending, settings.timeout_s), pending.id)

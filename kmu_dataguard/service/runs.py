@@ -82,11 +82,8 @@ class Runs:
         """A run of its own for ``job`` (an upload's check)."""
         return self._start(job, None)
 
-    async def result(self, key: RunKey, timeout: float) -> GateResult:
-        """The result of the gate run for ``key`` (see :meth:`start`), waited for."""
-        return await self.wait(self.start(key), timeout)
-
     async def wait(self, pending: Pending, timeout: float) -> GateResult:
+        """The run's result, waited for at most ``timeout`` seconds (then 504; it goes on)."""
         try:
             return await asyncio.wait_for(asyncio.shield(pending.task), timeout)
         except TimeoutError:

@@ -17,7 +17,7 @@ import logging
 import re
 import shutil
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -119,12 +119,11 @@ def check_endpoint(
             if not handed_over:
                 shutil.rmtree(folder, ignore_errors=True)
 
-    check_upload.__name__ = "check_upload"
     return check_upload
 
 
-def _refuse_unknown(names: object) -> None:
-    for name in names:  # type: ignore[attr-defined]
+def _refuse_unknown(names: Iterable[str]) -> None:
+    for name in names:
         if name not in PARAMETERS:
             known = ", ".join(PARAMETERS)
             raise ServiceError(422, f"unknown parameter {name!r} (known: {known})")
