@@ -150,6 +150,16 @@ def create_app(cfg: Config, tokens: Tokens, settings: ServiceSettings | None = N
     @answers_json
     async def get_run(request: Request) -> Response:
         run = _known_run(request)
+        if run is None:  # not in memory (a restart): the history's summary of it
+            from kmu_dataguard.service.recorded import read_recorded, recorded_response
+
+            listing = await run_in_threadpool(read_recorded, cfg, request.path_params["run_id"])
+            if listing is None:
+                message = "no such run among the recent runs of this server nor in its history"
+                raise ServiceError(404, message)
+            gate = listing.runs[0].gate
+            tokens.require(request.headers.get("authorization"), gate or CHECK_GRANT)
+            return recorded_response(listing)
         if isinstance(run, Pending):
             return running_response(request, run.id)
         return result_response(run)
@@ -157,6 +167,8 @@ def create_app(cfg: Config, tokens: Tokens, settings: ServiceSettings | None = N
     @answers_json
     async def get_report(request: Request) -> Response:
         result = _known_run(request)
+        if result is None:
+            raise ServiceError(404, "no such run among the recent runs of this server")
         if isinstance(result, Pending):
             return running_response(request, result.id)
         path = Path(result.report_path) if result.report_path else None
@@ -166,12 +178,13 @@ def create_app(cfg: Config, tokens: Tokens, settings: ServiceSettings | None = N
             raise ServiceError(404, "this run wrote no HTML report (report_dir in dataguard.yml)")
         return FileResponse(path, media_type="text/html")
 
-    def _known_run(request: Request) -> GateResult | Pending:
-        """The run, running or finished; its error raised. A check is the grant ``check``."""
+    def _known_run(request: Request) -> GateResult | Pending | None:
+        """The run in memory, running or finished (None: unknown); its error raised. A check
+        is the grant ``check``."""
         tokens.gates_for(request.headers.get("authorization"))  # 401 before saying what exists
         found = runs.lookup(request.path_params["run_id"])
         if found is None:
-            raise ServiceError(404, "no such run among the recent runs of this server")
+            return None
         gate, run = found
         tokens.require(request.headers.get("authorization"), gate or CHECK_GRANT)
         if isinstance(run, Exception):

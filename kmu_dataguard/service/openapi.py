@@ -207,7 +207,11 @@ def _paths() -> dict[str, Any]:
         "500": _INTERNAL,
         "504": _TIMEOUT,
     }
-    poll_responses = _verdicts("the run's verdict") | {
+    poll_responses = _verdicts("the run's verdict")
+    for status in ("200", "409", "503"):  # a run from before a restart: its history summary
+        kinds = [_ref("Result"), _ref("History")] + ([_ref("Error")] if status == "503" else [])
+        poll_responses[status]["content"] = {_JSON: {"schema": {"oneOf": kinds}}}
+    poll_responses |= {
         "401": _UNAUTHORIZED,
         "403": _FORBIDDEN,
         "404": unknown_run,
@@ -278,7 +282,8 @@ def _paths() -> dict[str, Any]:
         "/v1/runs/{run_id}": {
             "get": {
                 "summary": "a run of this server: 202 while it runs, then its result with the "
-                "verdict's status (or the error it ended with)",
+                "verdict's status (or the error it ended with); a run it no longer holds, by "
+                "its history run_id: the history document v1 with that run",
                 "operationId": "getRun",
                 "parameters": [run_id],
                 "responses": poll_responses,
@@ -326,12 +331,15 @@ _GATES_EXAMPLE = {
 def _schemas() -> dict[str, Any]:
     from kmu_dataguard.paths import builtin_dir
 
-    published = (builtin_dir("schemas") / "result-v1.schema.json").read_text("utf-8")
-    # Embedded without its $id, its references pointing into this document: tools that
-    # resolve references only within the document (most OpenAPI tools) understand it.
-    result = json.loads(published.replace('"#/$defs/', '"#/components/schemas/Result/$defs/'))
-    result.pop("$id", None)
-    result.pop("$schema", None)
+    def embedded(name: str, file: str) -> dict[str, Any]:
+        """A published schema without its $id, its references pointing into this document:
+        tools that resolve references only within the document (most OpenAPI tools) can."""
+        text = (builtin_dir("schemas") / file).read_text("utf-8")
+        schema = json.loads(text.replace('"#/$defs/', f'"#/components/schemas/{name}/$defs/'))
+        schema.pop("$id", None)
+        schema.pop("$schema", None)
+        return schema
+
     source = {
         "type": "object",
         "required": ["name", "ok", "error"],
@@ -403,7 +411,8 @@ def _schemas() -> dict[str, Any]:
                 }
             },
         },
-        "Result": result,
+        "Result": embedded("Result", "result-v1.schema.json"),
+        "History": embedded("History", "history-v1.schema.json"),
     }
 
 
