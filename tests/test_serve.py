@@ -173,6 +173,7 @@ def test_serve_keeps_tokens_out_of_answers_and_logs(world, tmp_path):
     tokens_file.write_text("file-token-1234 payments\n", encoding="utf-8")
     proc = _dataguard(
         *("--config", str(world.config), "--port", str(port), "--tokens-file", str(tokens_file)),
+        *("--max-upload-mb", "1", "--max-upload-rows", "5"),
         env_extra={"DATAGUARD_TOKENS": "env-token-5678"},
     )
     base = f"http://127.0.0.1:{port}"
@@ -195,10 +196,18 @@ def test_serve_keeps_tokens_out_of_answers_and_logs(world, tmp_path):
                     f"{base}/v1/gates/{gate}/runs", headers={"Authorization": f"Bearer {token}"}
                 )
                 bodies.append((response.status_code, response.text))
+            for body in (b"x" * (1024 * 1024 + 1), b"id\n" + b"1\n" * 10):  # the upload limits
+                response = http.post(
+                    f"{base}/v1/check?suite=contacts",
+                    files={"file": ("k.csv", body)},
+                    headers={"Authorization": "Bearer env-token-5678"},
+                )
+                bodies.append((response.status_code, response.text))
     finally:
         proc.terminate()
         out, err = proc.communicate(timeout=60)
-    assert [status for status, _ in bodies] == [200, 403, 409, 401]
+    assert [status for status, _ in bodies] == [200, 403, 409, 401, 413, 413]
+    assert "--max-upload-mb 1 MB" in bodies[4][1] and "--max-upload-rows 5 " in bodies[5][1]
     for text in [body for _, body in bodies] + [out, err]:
         assert "token-1234" not in text and "token-567" not in text
         assert "Traceback" not in text

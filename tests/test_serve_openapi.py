@@ -95,3 +95,13 @@ def test_every_path_is_in_the_docs():
     text = DOCS.read_text(encoding="utf-8")
     for path in openapi_document()["paths"]:
         assert path in text, f"{path} is not in docs/service.md"
+
+
+def test_every_serve_option_is_in_the_docs_table():
+    from kmu_dataguard.cli.serve import serve
+
+    text = DOCS.read_text(encoding="utf-8")
+    for param in serve.params:
+        for option in param.opts:
+            if option.startswith("--"):
+                assert f"| `{option}` |" in text, f"{option} is not in docs/service.md's table"
