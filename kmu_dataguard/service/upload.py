@@ -223,16 +223,12 @@ def _tidy(result: GateResult, named: Callable[[str], str]) -> None:
 
 
 def _mapping(value: str | None) -> dict[str, str] | None:
-    if value is None:
-        return None
-    import click
-
-    from kmu_dataguard.cli.check import parse_map
+    from kmu_dataguard.header_map import parse_header_map
 
     try:
-        return parse_map((value,))
-    except click.BadParameter as exc:
-        raise ServiceError(422, f"map: {exc.format_message()}") from None
+        return parse_header_map([value] if value is not None else [])
+    except ValueError as exc:
+        raise ServiceError(422, f"map: {exc}") from None
 
 
 def _too_many_rows(filename: str, limits: UploadLimits, found: str) -> ServiceError:
