@@ -389,3 +389,23 @@ def test_the_upload_is_never_kept_in_memory_whole(serve, client, uploads):
     )
     assert answer.status_code == 413 and answer.json()["error"].startswith("e.csv: larger")
     assert _emptied(uploads)
+
+
+def test_wait_false_beyond_the_run_limit_answers_429_not_202(serve, client, world, uploads):
+    base = serve(upload_dir=str(uploads), max_runs=1, queue_s=0.05)
+    first = client.post(f"{base}/v1/gates/invoicing/runs", params={"wait": "false"})
+    assert first.status_code == 202
+    refused = no_traceback(
+        client.post(
+            f"{base}/v1/check",
+            params={"suite": "contacts", "wait": "false"},
+            files={"file": ("crm_contacts.csv", world.contacts_csv.read_bytes())},
+        )
+    )
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "1"
+    final = client.get(first.headers["location"])
+    while final.status_code == 202:
+        time.sleep(0.2)
+        final = client.get(first.headers["location"])
+    assert final.status_code == 409
+    assert _emptied(uploads)
