@@ -13,8 +13,13 @@ import pytest
 from kmu_dataguard.cli import main
 from kmu_dataguard.demo.world import DemoWorld, build_world
 
-# Real PostgreSQL and MariaDB servers (see tests/support/server_fixtures.py).
-pytest_plugins = ["tests.support.server_fixtures", "tests.support.notify_servers"]
+# Real PostgreSQL and MariaDB servers (see tests/support/server_fixtures.py); dataguard serve
+# under uvicorn (tests/support/service_server.py).
+pytest_plugins = [
+    "tests.support.server_fixtures",
+    "tests.support.notify_servers",
+    "tests.support.service_server",
+]
 
 
 @dataclass

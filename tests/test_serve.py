@@ -8,89 +8,34 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
-from kmu_dataguard.config import load_config
-from kmu_dataguard.service.app import ServiceSettings, create_app
-from kmu_dataguard.service.auth import Tokens, parse_tokens
+from kmu_dataguard.service.auth import parse_tokens
+from tests.support.service_server import free_port, no_traceback
 
 TOKENS = "right-token-4711 \nnarrow-token-0815 payments\n"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def _server(config: Path, tokens: Tokens, settings: ServiceSettings) -> Iterator[str]:
-    app = create_app(load_config(config), tokens, settings)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
-@pytest.fixture
-def serve(world) -> Iterator[Callable[..., object]]:
-    """Start servers on the demo world: ``serve(tokens=..., **settings)`` → base URL."""
-    stack: list = []
-
-    def start(tokens: Tokens | None = None, **settings: object) -> str:
-        cm = _server(world.config, tokens or Tokens(), ServiceSettings(**settings))  # type: ignore[arg-type]
-        stack.append(cm)
-        return cm.__enter__()
-
-    yield start
-    for cm in reversed(stack):
-        cm.__exit__(None, None, None)
-
-
-@pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=60) as http:
-        yield http
-
-
-def _no_traceback(response: httpx.Response) -> httpx.Response:
-    assert "Traceback" not in response.text and 'File "' not in response.text
-    return response
-
-
 def test_a_gate_run_answers_with_its_verdict_as_status(serve, client):
     base = serve()
-    passed = _no_traceback(client.post(f"{base}/v1/gates/payments/runs"))
+    passed = no_traceback(client.post(f"{base}/v1/gates/payments/runs"))
     assert passed.status_code == 200
     assert passed.json()["verdict"] == "pass" and passed.json()["gate"] == "payments"
     blocked = client.post(f"{base}/v1/gates/invoicing/runs", params={"lang": "de"})
     assert blocked.status_code == 409 and blocked.json()["verdict"] == "blocked"
-    unknown = _no_traceback(client.post(f"{base}/v1/gates/nope/runs"))
+    unknown = no_traceback(client.post(f"{base}/v1/gates/nope/runs"))
     assert unknown.status_code == 404
     assert unknown.json() == {"error": "no gate named 'nope' (see GET /v1/gates)", "status": 404}
     for params in ({"fail_on": "sometimes"}, {"lang": "fr"}):
-        bad = _no_traceback(client.post(f"{base}/v1/gates/payments/runs", params=params))
+        bad = no_traceback(client.post(f"{base}/v1/gates/payments/runs", params=params))
         assert bad.status_code == 422 and bad.json()["status"] == 422
-    lost = _no_traceback(client.get(f"{base}/nowhere"))
+    lost = no_traceback(client.get(f"{base}/nowhere"))
     assert lost.json() == {"error": "Not Found", "status": 404}
 
 
@@ -119,7 +64,7 @@ def test_gates_health_and_readiness(serve, client):
 def test_readiness_fails_when_a_source_is_gone(serve, client, world):
     base = serve()
     world.database.unlink()
-    ready = _no_traceback(client.get(f"{base}/readyz"))
+    ready = no_traceback(client.get(f"{base}/readyz"))
     assert ready.status_code == 503
     assert ready.json()["status"] == 503 and "erp" in ready.json()["error"]
 
@@ -171,7 +116,7 @@ def test_beyond_the_run_limit_a_caller_is_told_to_retry(serve):
 
 def test_a_slow_run_answers_504_and_the_server_goes_on(serve, client):
     base = serve(timeout_s=0.01)
-    slow = _no_traceback(client.post(f"{base}/v1/gates/invoicing/runs"))
+    slow = no_traceback(client.post(f"{base}/v1/gates/invoicing/runs"))
     assert slow.status_code == 504 and slow.json()["status"] == 504
     assert client.get(f"{base}/healthz").status_code == 200
 
@@ -194,7 +139,7 @@ def test_an_unexpected_error_is_one_json_line(serve, client, monkeypatch):
     monkeypatch.setattr(runner, "run_gate", broken)
     monkeypatch.setattr(Config, "secrets", property(lambda self: frozenset({"hunter2"})))
     base = serve()
-    crashed = _no_traceback(client.post(f"{base}/v1/gates/payments/runs"))
+    crashed = no_traceback(client.post(f"{base}/v1/gates/payments/runs"))
     assert crashed.status_code == 500
     assert crashed.json() == {
         "error": "internal error (RuntimeError: boom *** in a deep frame)",
@@ -223,11 +168,12 @@ def test_serve_refuses_other_hosts_without_tokens(world):
 
 
 def test_serve_keeps_tokens_out_of_answers_and_logs(world, tmp_path):
-    port = _free_port()
+    port = free_port()
     tokens_file = tmp_path / "tokens"
     tokens_file.write_text("file-token-1234 payments\n", encoding="utf-8")
     proc = _dataguard(
         *("--config", str(world.config), "--port", str(port), "--tokens-file", str(tokens_file)),
+        *("--max-upload-mb", "1", "--max-upload-rows", "5"),
         env_extra={"DATAGUARD_TOKENS": "env-token-5678"},
     )
     base = f"http://127.0.0.1:{port}"
@@ -250,10 +196,18 @@ def test_serve_keeps_tokens_out_of_answers_and_logs(world, tmp_path):
                     f"{base}/v1/gates/{gate}/runs", headers={"Authorization": f"Bearer {token}"}
                 )
                 bodies.append((response.status_code, response.text))
+            for body in (b"x" * (1024 * 1024 + 1), b"id\n" + b"1\n" * 10):  # the upload limits
+                response = http.post(
+                    f"{base}/v1/check?suite=contacts",
+                    files={"file": ("k.csv", body)},
+                    headers={"Authorization": "Bearer env-token-5678"},
+                )
+                bodies.append((response.status_code, response.text))
     finally:
         proc.terminate()
         out, err = proc.communicate(timeout=60)
-    assert [status for status, _ in bodies] == [200, 403, 409, 401]
+    assert [status for status, _ in bodies] == [200, 403, 409, 401, 413, 413]
+    assert "--max-upload-mb 1 MB" in bodies[4][1] and "--max-upload-rows 5 " in bodies[5][1]
     for text in [body for _, body in bodies] + [out, err]:
         assert "token-1234" not in text and "token-567" not in text
         assert "Traceback" not in text

@@ -151,24 +151,10 @@ def check(
 
 
 def parse_map(values: tuple[str, ...]) -> dict[str, str] | None:
-    """``("PLZ=postal_code,Firma=name", '"Straße, Nr.=street"')`` → {header: column}.
+    """``--map`` values → {header: column} (see :mod:`kmu_dataguard.header_map`)."""
+    from kmu_dataguard.header_map import parse_header_map
 
-    Items are comma-separated; an item in double quotes may hold commas. The column is after
-    the last "=", so a header may contain "=" too.
-    """
-    import csv
-
-    mapping: dict[str, str] = {}
-    for value in values:
-        for item in next(csv.reader([value], skipinitialspace=True), []):
-            header, sep, column = item.rpartition("=")
-            if not item.strip():
-                continue
-            if not (sep and header.strip() and column.strip()):
-                raise click.BadParameter(
-                    f'{item!r}: write HEADER=column, e.g. "PLZ=postal_code"', param_hint="--map"
-                )
-            if header.strip() in mapping:
-                raise click.BadParameter(f"{header.strip()!r} is mapped twice", param_hint="--map")
-            mapping[header.strip()] = column.strip()
-    return mapping or None
+    try:
+        return parse_header_map(values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--map") from None

@@ -34,6 +34,20 @@ __all__ = ["serve"]
     type=click.FloatRange(min=0, min_open=True),
     help="Seconds a request waits for its run (then 504).",
 )
+@click.option(
+    "--max-upload-mb",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Largest file POST /v1/check accepts (then 413).",
+)
+@click.option(
+    "--max-upload-rows",
+    default=1_000_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Most rows (lines of a text file) POST /v1/check accepts (then 413).",
+)
 def serve(
     config_path: str,
     host: str,
@@ -41,6 +55,8 @@ def serve(
     tokens_file: str | None,
     max_runs: int,
     timeout_s: float,
+    max_upload_mb: int,
+    max_upload_rows: int,
 ) -> int:
     """Serve the gates over HTTP (docs/service.md): POST /v1/gates/NAME/runs answers 200 pass,
     409 blocked, 503 could not validate. Binds to 127.0.0.1 unless tokens are configured."""
@@ -59,7 +75,13 @@ def serve(
 
     from kmu_dataguard.service.app import ServiceSettings, create_app
 
-    app = create_app(cfg, tokens, ServiceSettings(max_runs=max_runs, timeout_s=timeout_s))
+    settings = ServiceSettings(
+        max_runs=max_runs,
+        timeout_s=timeout_s,
+        max_upload_mb=max_upload_mb,
+        max_upload_rows=max_upload_rows,
+    )
+    app = create_app(cfg, tokens, settings)
     click.echo(f"dataguard: serving {len(cfg.gates)} gate(s) on http://{host}:{port}", err=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

@@ -204,8 +204,10 @@ def read_store(
     since: datetime | None = None,
     limit: int = DEFAULT_LIMIT,
     secrets: frozenset[str] | set[str] = frozenset(),
+    run_id: str | None = None,
 ) -> RunListing:
-    """The runs recorded in the store at ``url`` (None: the history is off).
+    """The runs recorded in the store at ``url`` (None: the history is off); with ``run_id``
+    only that run (none when it is not recorded there).
 
     Creates nothing: where nothing was recorded yet the listing is empty with ``found`` false.
     ConfigError when the history is off, HistoryError when the store cannot be read (damaged,
@@ -220,7 +222,7 @@ def read_store(
     if store is None:
         return RunListing(mask_url(url), False, gate, since, limit)
     with store:
-        return list_runs(store, gate, since=since, limit=limit)
+        return list_runs(store, gate, since=since, limit=limit, run_id=run_id)
 
 
 def list_runs(
@@ -229,8 +231,10 @@ def list_runs(
     *,
     since: datetime | None = None,
     limit: int = DEFAULT_LIMIT,
+    run_id: str | None = None,
 ) -> RunListing:
-    """The newest ``limit`` runs (of ``subject``, since ``since``), each check with its change."""
+    """The newest ``limit`` runs (of ``subject``, since ``since``; only ``run_id`` if given),
+    each check with its change."""
     listing = RunListing(store.where, True, subject, since, limit)
     r = schema.runs
     shown = sa.select(r.c.run_id).order_by(r.c.started_at.desc(), r.c.run_id.desc())
@@ -238,6 +242,8 @@ def list_runs(
         shown = shown.where(r.c.subject == subject)
     if since is not None:
         shown = shown.where(r.c.started_at >= naive_utc(since))
+    if run_id is not None:
+        shown = shown.where(r.c.run_id == run_id)
     with store.reading("reading the runs") as conn:
         ids = list(conn.scalars(shown.limit(limit + 1)))
         listing.more = len(ids) > limit

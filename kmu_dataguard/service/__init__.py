@@ -1,8 +1,10 @@
 """``dataguard serve``: the HTTP API (ASGI) over the library, no logic of its own.
 
-:mod:`.app` holds the routes, :mod:`.auth` the bearer tokens, :mod:`.runs` the concurrency
-limit, the coalescing of equal requests and the recent results, :mod:`.errors` the JSON error
-responses. See docs/service.md.
+:mod:`.app` holds the routes, :mod:`.upload` the upload route ``POST /v1/check``,
+:mod:`.auth` the bearer tokens, :mod:`.runs` the concurrency limit, the coalescing of equal
+requests, the service ids and the recent results, :mod:`.responses` the answers of a run
+(verdict statuses, 202), :mod:`.errors` the JSON error responses, :mod:`.openapi` the OpenAPI
+document. See docs/service.md.
 """
 
 from __future__ import annotations

@@ -24,19 +24,22 @@ from starlette.routing import Route
 from kmu_dataguard._secrets import redact
 from kmu_dataguard.config.models import Config
 from kmu_dataguard.errors import DataguardError, one_line
-from kmu_dataguard.exit_codes import ExitCode
 from kmu_dataguard.results import GateResult
 from kmu_dataguard.service.auth import Tokens
 from kmu_dataguard.service.errors import ServiceError, error_response
-from kmu_dataguard.service.runs import RunKey, Runs
+from kmu_dataguard.service.responses import (
+    choice,
+    result_response,
+    running_response,
+    wants_wait,
+)
+from kmu_dataguard.service.runs import Job, Pending, RunKey, Runs
+from kmu_dataguard.service.upload import CHECK_GRANT, UploadLimits, check_endpoint
+from kmu_dataguard.sources.limits import MB
 
 __all__ = ["ServiceSettings", "create_app"]
 
 log = logging.getLogger(__name__)
-
-#: the result's exit code → the HTTP status of ``POST /v1/gates/{name}/runs``
-RUN_STATUS = {ExitCode.PASS: 200, ExitCode.BLOCKED: 409, ExitCode.UNAVAILABLE: 503}
-_CHOICES = {"fail_on": ("critical", "warning"), "lang": ("de", "en")}
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -52,6 +55,11 @@ class ServiceSettings:
     timeout_s: float = 300.0
     queue_s: float = 5.0
     keep_runs: int = 100
+    #: POST /v1/check: the largest file and the most rows accepted
+    max_upload_mb: int = 50
+    max_upload_rows: int = 1_000_000
+    #: where uploads are kept while they are checked (None: the system's temporary folder)
+    upload_dir: str | None = None
 
 
 def create_app(cfg: Config, tokens: Tokens, settings: ServiceSettings | None = None) -> Starlette:
@@ -66,7 +74,14 @@ def create_app(cfg: Config, tokens: Tokens, settings: ServiceSettings | None = N
         with _ENGINE:
             return run_gate(gate, cfg, fail_on=fail_on, lang=lang)
 
+    def in_turn(job: Job) -> GateResult:
+        with _ENGINE:
+            return job()
+
     runs = Runs(run, max_runs=settings.max_runs, queue_s=settings.queue_s, keep=settings.keep_runs)
+    upload_limits = UploadLimits(
+        settings.max_upload_mb * MB, settings.max_upload_rows, settings.upload_dir
+    )
 
     def answers_json(handler: Handler) -> Handler:
         """Turn every failure into a JSON error of one redacted line (no traceback leaves)."""
@@ -123,18 +138,39 @@ def create_app(cfg: Config, tokens: Tokens, settings: ServiceSettings | None = N
         tokens.require(request.headers.get("authorization"), name)
         if name not in cfg.gates:
             raise ServiceError(404, f"no gate named {name!r} (see GET /v1/gates)")
-        key = (name, _choice(request, "fail_on"), _choice(request, "lang"))
-        result = await runs.result(key, settings.timeout_s)
-        return _result_response(result, RUN_STATUS.get(result.exit_code, 503))
+        query = request.query_params
+        key = (name, choice("fail_on", query.get("fail_on")), choice("lang", query.get("lang")))
+        wait = wants_wait(request)  # a bad parameter is refused before anything runs
+        pending = runs.start(key)
+        if not wait:
+            await runs.admitted(pending)
+            return running_response(request, pending.id)
+        return result_response(await runs.wait(pending, settings.timeout_s), pending.id)
 
     @answers_json
     async def get_run(request: Request) -> Response:
-        result = _known_run(request)
-        return _result_response(result, 200)
+        run = _known_run(request)
+        if run is None:  # not in memory (a restart): the history's summary of it
+            from kmu_dataguard.service.recorded import read_recorded, recorded_response
+
+            listing = await run_in_threadpool(read_recorded, cfg, request.path_params["run_id"])
+            if listing is None:
+                message = "no such run among the recent runs of this server nor in its history"
+                raise ServiceError(404, message)
+            gate = listing.runs[0].gate
+            tokens.require(request.headers.get("authorization"), gate or CHECK_GRANT)
+            return recorded_response(listing)
+        if isinstance(run, Pending):
+            return running_response(request, run.id)
+        return result_response(run)
 
     @answers_json
     async def get_report(request: Request) -> Response:
         result = _known_run(request)
+        if result is None:
+            raise ServiceError(404, "no such run among the recent runs of this server")
+        if isinstance(result, Pending):
+            return running_response(request, result.id)
         path = Path(result.report_path) if result.report_path else None
         if path is not None and path.is_dir():
             path = path / "index.html"
@@ -142,13 +178,23 @@ def create_app(cfg: Config, tokens: Tokens, settings: ServiceSettings | None = N
             raise ServiceError(404, "this run wrote no HTML report (report_dir in dataguard.yml)")
         return FileResponse(path, media_type="text/html")
 
-    def _known_run(request: Request) -> GateResult:
+    def _known_run(request: Request) -> GateResult | Pending | None:
+        """The run in memory, running or finished (None: unknown); its error raised. A check
+        is the grant ``check``."""
         tokens.gates_for(request.headers.get("authorization"))  # 401 before saying what exists
-        result = runs.recent(request.path_params["run_id"])
-        if result is None:
-            raise ServiceError(404, "no such run among the recent runs of this server")
-        tokens.require(request.headers.get("authorization"), result.gate)
-        return result
+        found = runs.lookup(request.path_params["run_id"])
+        if found is None:
+            return None
+        gate, run = found
+        tokens.require(request.headers.get("authorization"), gate or CHECK_GRANT)
+        if isinstance(run, Exception):
+            raise run
+        return run
+
+    async def openapi(request: Request) -> Response:
+        from kmu_dataguard.service.openapi import openapi_document
+
+        return JSONResponse(openapi_document())
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -162,24 +208,15 @@ def create_app(cfg: Config, tokens: Tokens, settings: ServiceSettings | None = N
         Route("/v1/gates/{name}/runs", run_gate, methods=["POST"]),
         Route("/v1/runs/{run_id}", get_run),
         Route("/v1/runs/{run_id}/report", get_report),
+        Route(
+            "/v1/check",
+            answers_json(
+                check_endpoint(cfg, tokens, runs, upload_limits, settings.timeout_s, in_turn)
+            ),
+            methods=["POST"],
+        ),
+        Route("/openapi.json", openapi),
     ]
     return Starlette(
         routes=routes, exception_handlers={HTTPException: http_error, Exception: http_error}
     )
-
-
-def _choice(request: Request, name: str) -> str | None:
-    value = request.query_params.get(name)
-    if value is not None and value not in _CHOICES[name]:
-        allowed = " or ".join(_CHOICES[name])
-        raise ServiceError(422, f"{name} must be {allowed}, not {value!r}")
-    return value
-
-
-def _result_response(result: GateResult, status: int) -> Response:
-    from kmu_dataguard.outputs.json_doc import render_json
-    from kmu_dataguard.report.masking import mask_result
-
-    # Personal values masked as in the CLI's default output; the document is the result v1.
-    text = render_json(mask_result(result))
-    return Response(text, status_code=status, media_type="application/json")
