@@ -3,7 +3,6 @@ machine, no telemetry, state in a temporary folder, and the worktree's package f
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from tests.support.cli_process import environment
@@ -30,18 +29,18 @@ def prefect_environment(home: Path) -> dict[str, str]:
     return env
 
 
-def airflow_environment(home: Path) -> dict[str, str]:
-    """Airflow with a temporary home and SQLite metadata database; no example DAGs."""
+def airflow_environment(home: Path, dags: Path) -> dict[str, str]:
+    """Airflow with a temporary home (SQLite metadata database, created by the driver), its
+    DAGs folder at ``dags``, no example DAGs."""
     env = environment()
     for name in list(env):
         if name.startswith("AIRFLOW"):
-            del env[name]
+            del env[name]  # a developer's Airflow configuration must not leak in
     env.update(
         AIRFLOW_HOME=str(home),
+        AIRFLOW__CORE__DAGS_FOLDER=str(dags),
         AIRFLOW__CORE__LOAD_EXAMPLES="False",
-        AIRFLOW__CORE__UNIT_TEST_MODE="False",
         AIRFLOW__LOGGING__LOGGING_LEVEL="WARNING",
-        AIRFLOW__CORE__DAGS_FOLDER=str(home / "dags"),
+        DO_NOT_TRACK="1",
     )
-    os.makedirs(home / "dags", exist_ok=True)
     return env
