@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,26 +28,34 @@ def dataguard_serve(config: Path, tokens: str, startup_s: float = 180) -> Iterat
     port = free_port()
     env = environment()
     env["DATAGUARD_TOKENS"] = tokens
-    proc = subprocess.Popen(
-        command("serve", "--config", config, "--port", str(port)),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
     base = f"http://127.0.0.1:{port}"
+    # the server's log goes to a file: a pipe nobody reads could fill up and block it
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        proc = subprocess.Popen(
+            command("serve", "--config", config, "--port", str(port)),
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            text=True,
+            env=env,
+        )
+        try:
+            deadline = time.monotonic() + startup_s
+            while not _healthy(base):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.terminate()
+                    proc.wait(timeout=60)
+                    log.seek(0)
+                    raise RuntimeError(f"dataguard serve did not start: {log.read()[-2000:]}")
+                time.sleep(0.2)
+            yield base
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=60)
+
+
+def _healthy(base: str) -> bool:
     try:
-        deadline = time.monotonic() + startup_s
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"dataguard serve did not start: {proc.stderr.read()}")  # type: ignore[union-attr]
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=60)
+        return httpx.get(f"{base}/healthz", timeout=5).status_code == 200
+    except httpx.TransportError:
+        return False
