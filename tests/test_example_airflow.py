@@ -41,12 +41,13 @@ def test_the_gate_operator_stops_the_dag_on_a_block_and_lets_it_run_on_a_pass(wo
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output[-3000:]
     lines = [line[len(MARK) :] for line in proc.stdout.splitlines() if line.startswith(MARK)]
-    runs = {r["dag"]: r for r in map(json.loads, lines)}
+    runs = {r["case"]: r for r in map(json.loads, lines)}
 
-    blocked = runs["invoicing_import"]
+    blocked = runs["blocked"]
+    assert blocked["dag"] == "invoicing_import"
     assert blocked["state"] == "failed" and not blocked["imported"]
     assert blocked["tasks"] == {"dataguard_gate": "failed", "import_export": "upstream_failed"}
-    # the task's failure names the gate and counts the failing records, as AirflowFailException
+    # the task's failure names the gate and counts the failing records; no retries on a block
     found = re.search(
         r"AirflowFailException: gate 'invoicing': BLOCKED \(exit 1\); "
         r"\d+ expectation\(s\) failed, (\d+) failing record\(s\)",
@@ -54,6 +55,14 @@ def test_the_gate_operator_stops_the_dag_on_a_block_and_lets_it_run_on_a_pass(wo
     )
     assert found and int(found.group(1)) > 0, output[-3000:]
 
-    passed = runs["payment_run"]
+    passed = runs["passed"]
+    assert passed["dag"] == "payment_run"
     assert passed["state"] == "success" and passed["imported"]
     assert passed["tasks"] == {"dataguard_gate": "success", "import_export": "success"}
+
+    # a source that is gone could not be validated: a retryable AirflowException, exit 3
+    gone = runs["source-gone"]
+    assert gone["state"] == "failed" and not gone["imported"]
+    assert gone["tasks"] == {"dataguard_gate": "failed", "import_export": "upstream_failed"}
+    retryable = re.compile(r"\.AirflowException: gate 'invoicing': ERROR \(exit 3\)")
+    assert retryable.search(output), output[-3000:]

@@ -1,6 +1,6 @@
-"""Run the DAGs of ``examples/airflow`` for real with ``dag.test()`` in one process and print
-one JSON line per DAG run: ``{"dag": ..., "state": ..., "tasks": {task_id: state}, "imported":
-bool}``, after the marker ``MARK``.
+"""Run the DAGs of ``examples/airflow`` for real with ``dag.test()`` in one process: blocked,
+passed, and with a source gone. Prints one JSON line per DAG run after the marker ``MARK``:
+``{"case", "dag", "state", "tasks": {task_id: state}, "imported": bool}``.
 Usage: ``python -m tests.support.run_airflow_example CONFIG TARGET``.
 
 The environment (tests/support/orchestrator_env.py) points AIRFLOW_HOME at a temporary folder
@@ -24,11 +24,20 @@ def main(config: str, target: str) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "airflow"))
     import invoicing_dag
 
-    for dag in (invoicing_dag.invoicing_import, invoicing_dag.payment_run):
-        out = Path(target) / dag.dag_id
+    export = Path(config).parent / "crm_contacts.csv"  # a source of the invoicing gate
+    cases = [
+        ("blocked", invoicing_dag.invoicing_import),
+        ("passed", invoicing_dag.payment_run),
+        ("source-gone", invoicing_dag.invoicing_import),
+    ]
+    for case, dag in cases:
+        if case == "source-gone":
+            export.unlink()
+        out = Path(target) / case
         run = dag.test(run_conf={"config": config, "target": str(out)})
         tasks = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
         line = {
+            "case": case,
             "dag": dag.dag_id,
             "state": str(run.state),
             "tasks": tasks,
