@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test test-deps lint bench clean
+.PHONY: demo test test-deps test-prefect test-airflow lint bench clean
 
 $(BIN)/dataguard: pyproject.toml
 	$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: install python3-venv (apt-get install python3-venv)"; exit 2; }
@@ -23,6 +23,21 @@ test: $(BIN)/dataguard test-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
+# The Prefect and Airflow examples run for real in venvs of their own (see the extras in
+# pyproject.toml): Prefect pins older apprise and python-dateutil than ours, Airflow is heavy.
+# CI runs test-prefect; test-airflow is run by hand (docs/automation.md#orchestrators).
+.venv-%/bin/pytest: pyproject.toml
+	$(PYTHON) -m venv .venv-$*
+	.venv-$*/bin/pip install --quiet --upgrade pip
+	.venv-$*/bin/pip install --quiet -e '.[dev,$*]'
+	@touch $@
+
+test-prefect: .venv-prefect/bin/pytest
+	.venv-prefect/bin/pytest tests/test_example_prefect.py
+
+test-airflow: .venv-airflow/bin/pytest
+	.venv-airflow/bin/pytest tests/test_example_airflow.py
+
 lint: $(BIN)/dataguard
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -33,4 +48,4 @@ bench: $(BIN)/dataguard
 	PYTHONPATH=. $(BIN)/python bench/perf_bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) dataguard-demo .pytest_cache
+	rm -rf $(VENV) .venv-prefect .venv-airflow dataguard-demo .pytest_cache

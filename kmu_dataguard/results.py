@@ -274,10 +274,18 @@ class GateResult:
         )
         parts = [f"{what}: {self.verdict.upper()} (exit {int(self.exit_code)})"]
         if failing:
-            parts.append(f"{failing} expectation(s) failed")
+            records, complete = self.failing_records()
+            more = "" if complete else " or more"
+            parts.append(f"{failing} expectation(s) failed, {records}{more} failing record(s)")
         if self.errors:
             parts.append(f"{len(self.errors)} error(s): {self.errors[0].message}")
         return "; ".join(parts)
+
+    def failing_records(self) -> tuple[int, bool]:
+        """How many records fail, counted per check as the history counts them (distinct
+        failing keys), and whether ``--max-keys`` cut none of the lists."""
+        counts = [c.failing_record_keys() for c in self.checks]
+        return sum(len(keys) for keys, _ in counts), all(complete for _, complete in counts)
 
     def raise_for_verdict(self) -> GateResult:
         """Raise :class:`GateBlocked` unless the workflow may run; return self otherwise."""

@@ -27,6 +27,12 @@ def test_a_blocked_gate_raises_and_skips_the_body(world):
         ran.append("with")
     assert blocked.value.exit_code == 1
     assert blocked.value.result.gate == "invoicing"
+    # the one line an orchestrator shows names the gate and how many records fail
+    records, complete = blocked.value.result.failing_records()
+    keys = {k for c in blocked.value.result.checks for k in c.failing_record_keys()[0]}
+    assert complete and records >= len(keys) > 0
+    assert str(blocked.value).startswith("gate 'invoicing': BLOCKED (exit 1); ")
+    assert f", {records} failing record(s)" in str(blocked.value)
 
     @kmu_dataguard.guard("invoicing", config=world.config, fail_on="critical")
     def send_invoices() -> None:
