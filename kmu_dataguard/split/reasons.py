@@ -1,0 +1,127 @@
+"""``held_reasons.xlsx``: one row per held record and rule, in the steward's words.
+
+Columns: the key (by the source's own header), the record's name where the table has one, the
+rule's id, what the rule protects (in the run's language), the column as the source names it,
+the value, and a suggested correction (:mod:`.suggestions`; empty until one is known). Every
+cell is written as text and neutralised like the failing-records lists, so a hostile value
+(``=cmd|…``, ``+``, ``-``, ``@``) cannot run as a formula in Excel.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kmu_dataguard.entities import column_label
+from kmu_dataguard.report.export import neutralise
+from kmu_dataguard.report.i18n import Texts, problem_text
+from kmu_dataguard.results import CheckResult
+from kmu_dataguard.split.suggestions import suggestions_for
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kmu_dataguard.split.routing import Reason
+
+__all__ = ["MAX_ROWS", "reason_rows", "write_reasons"]
+
+#: Rows listed at most (Excel holds 1 048 576 per sheet); the rest is counted in a last row.
+MAX_ROWS = 1_000_000
+# Characters XML 1.0 (and so XLSX) cannot hold.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def headers(check: CheckResult, t: Texts, with_name: bool) -> list[str]:
+    key = column_label(check.key, t.lang, check.source_headers) if check.key else t("no_key")
+    names = [t("split.name")] if with_name else []
+    return [key, *names, *(t(f"split.{c}") for c in _COLUMNS)]
+
+
+_COLUMNS = ("rule", "description", "column", "value", "suggestion")
+
+
+def reason_rows(
+    check: CheckResult, reasons: list[Reason], frame: pd.DataFrame, t: Texts
+) -> tuple[bool, list[tuple[int, list[str]]]]:
+    """(whether a name column is shown, [(table row or -1, cells)]) in table order."""
+    name_column = check.context.name_column if check.context is not None else None
+    with_name = name_column is not None and name_column in frame.columns
+    key_values = frame[check.key] if check.key and check.key in frame.columns else None
+    suggested: dict[tuple[str, str], dict[str, str]] = {}
+    rows: list[tuple[int, list[str]]] = []
+    for reason in reasons:
+        outcome, row = reason.outcome, reason.row
+        if row is None:
+            key = t("split.whole_file")
+        elif key_values is not None:
+            key = _cell(key_values.iat[row])
+        else:
+            key = str(row + 1)
+        ident = (reason.check.name, outcome.id)
+        if ident not in suggested:
+            suggested[ident] = suggestions_for(reason.check, outcome)
+        description = t.pick(outcome.meta.get("protects")) or problem_text(
+            outcome, t, check.source_headers
+        )
+        if reason.because == "group":
+            description = f"{description} ({t('split.because.group')})"
+        column = outcome.column or ""
+        value = reason.value
+        if value is None and row is not None and column in frame.columns:
+            value = _cell(frame[column].iat[row])
+        cells = [
+            key,
+            *([_cell(frame[name_column].iat[row]) if row is not None else ""] if with_name else []),
+            outcome.id,
+            description,
+            column_label(column, t.lang, check.source_headers) if column else "",
+            value or "",
+            suggested[ident].get(key, ""),
+        ]
+        rows.append((-1 if row is None else row, cells))
+    rows.sort(key=lambda item: item[0])
+    return with_name, rows
+
+
+def write_reasons(
+    path: Path, check: CheckResult, with_name: bool, rows: list[list[str]], t: Texts
+) -> None:
+    """Write the rows (cells as text, neutralised) to ``path`` as one sheet."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title="held_reasons")
+    names = headers(check, t, with_name)
+    widths = [16, *([30] if with_name else []), 30, 60, 20, 30, 20]
+    for i, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "A2"
+    shown = rows[:MAX_ROWS]
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(shown) + 1}"
+    bold = Font(bold=True)
+    header = []
+    for name in names:
+        cell = _text_cell(sheet, name, WriteOnlyCell)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for cells in shown:
+        sheet.append([_text_cell(sheet, c, WriteOnlyCell) for c in cells])
+    if len(rows) > len(shown):
+        sheet.append([_text_cell(sheet, t("split.more", n=len(rows) - len(shown)), WriteOnlyCell)])
+    book.save(path)
+
+
+def _text_cell(sheet: Any, text: str, cell_type: Any) -> Any:
+    # Always a string cell, neutralised: openpyxl would otherwise turn "=..." into a formula.
+    cell = cell_type(sheet, value=_ILLEGAL_XML.sub("\ufffd", neutralise(text)))
+    cell.data_type = "s"
+    return cell
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
