@@ -193,6 +193,7 @@ def _write_all(split: SplitInput, names: dict[str, str], writers: dict[str, Any]
             )
     created = _make_folder(folder)
     temps: dict[str, Path] = {}
+    placed: list[Path] = []
     try:
         for part, name in names.items():
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
@@ -200,13 +201,16 @@ def _write_all(split: SplitInput, names: dict[str, str], writers: dict[str, Any]
             temps[part] = Path(tmp)
             writers[part](temps[part])
             os.chmod(tmp, 0o666 & ~umask())
-        for part, name in names.items():
-            os.replace(temps[part], folder / name)
+        # accepted last: the file an import picks up appears only when the others are there
+        for part in reversed(names):
+            os.replace(temps[part], folder / names[part])
+            del temps[part]
+            placed.append(folder / names[part])
     except OSError as exc:
-        _clean(temps, created)
+        _clean([*temps.values(), *placed], created)
         raise SplitError(_write_message(folder, exc)) from exc
     except BaseException:
-        _clean(temps, created)
+        _clean([*temps.values(), *placed], created)
         raise
     return {part: str(folder / name) for part, name in names.items()}
 
@@ -221,9 +225,10 @@ def _make_folder(folder: Path) -> list[Path]:
     return missing
 
 
-def _clean(temps: dict[str, Path], created: list[Path]) -> None:
-    for tmp in temps.values():
-        tmp.unlink(missing_ok=True)
+def _clean(files: list[Path], created: list[Path]) -> None:
+    """Remove what this split wrote (also parts already renamed), and the folders it made."""
+    for written in files:
+        written.unlink(missing_ok=True)
     for folder in created:
         try:
             folder.rmdir()
