@@ -132,7 +132,8 @@ def test_cp1252_semicolon_crlf_split_keeps_every_byte(dataguard, tmp_path, suite
     assert accepted == header + _expected(RECORDS_SEMICOLON, False, "cp1252", "\r\n")
     assert held == header + _expected(RECORDS_SEMICOLON, True, "cp1252", "\r\n")
     _assert_round_trip(source, out, ".csv", read_delimited)
-    assert sorted(p.name for p in out.iterdir()) == ["accepted.csv", "held.csv", "held_reasons.xlsx"]
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["accepted.csv", "held.csv", "held_reasons.xlsx"]
 
 
 def test_utf8_bom_comma_lf_with_quoted_newlines_and_delimiters(dataguard, tmp_path, suite):
@@ -209,7 +210,7 @@ def _datev_file(path: Path, records: list[dict[int, object]]) -> bytes:
 def test_datev_extf_keeps_both_header_lines(dataguard, tmp_path, suite):
     records = [
         {1: 10001, 2: "Nordcapital GmbH", 18: "20457", 19: "Hamburg", 20: "DE"},
-        {1: 10002, 2: "Weiß; \"Söhne\"", 18: "01067", 19: "Dresden", 20: "XX"},
+        {1: 10002, 2: 'Weiß; "Söhne"', 18: "01067", 19: "Dresden", 20: "XX"},
         {1: 70001, 2: "Lieferant AG", 18: "80331", 19: "München", 20: "DE"},  # a creditor
         {1: 10003, 2: "Müller KG", 18: "10115", 19: "Berlin", 20: "AT"},
     ]
