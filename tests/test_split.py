@@ -388,3 +388,30 @@ def test_raw_records_cut_any_encoding_and_line_ending(encoding, eol):
     assert raw.head + b"".join(raw.records) == data
     assert len(raw.records) == 3 and raw.lines == [2, 4, 5]
     assert raw.records[-1] == "3;x".encode(encoding.replace("-sig", "").replace("16", "16-le"))
+
+
+TRICKY = [
+    'id;name\n1;x"y;"z\nw"\n2;a\n',  # a quote inside an unquoted value, then a quoted one
+    'id;name\n1;"a\n\nb"\n\n2;"c""\nd"\n3;e',  # empty lines inside and between records
+    'id;name\r1;"a\rb"\r2;c\r',  # CR only
+    'id;name\n1;"unterminated\n2;x\n',  # the csv module reads to the end: one record
+    '"id";"name"\r\n"1";"Weiß ""A"";B"\r\n"2";""\r\n',  # everything quoted (DATEV style)
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_raw_records_cut_where_the_csv_module_does(text):
+    """Records are cut exactly where a plain csv reader over the whole file cuts them."""
+    import csv
+    import io
+
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(iter(lines), delimiter=";")
+    expected, start = [], 0
+    for row in reader:
+        if row:
+            expected.append("".join(lines[start : reader.line_num]))
+        start = reader.line_num
+    raw = raw_records(text.encode("cp1252"), "cp1252", delimiter=";", header=1, source="s")
+    assert [r.decode("cp1252") for r in raw.records] == expected[1:]
+    assert raw.head.decode("cp1252") == expected[0]

@@ -12,7 +12,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kmu_dataguard.errors import SourceError
 
@@ -56,30 +58,40 @@ def raw_records(data: bytes, encoding: str, *, delimiter: str, header: int, sour
     """Cut ``data`` (the whole file) into ``header`` header records and its data records."""
     bom, codec = _bom_and_codec(data, encoding)
     body = data[len(bom) :]
-    try:
-        text = body.decode(codec)
-    except UnicodeError as exc:
-        raise SourceError(
-            f"{source}: cannot be decoded as {encoding} any more (changed since it was "
-            "checked?); export it again and run the check again"
-        ) from exc
-    text_lines = io.StringIO(text, newline="").readlines()
-    byte_safe = codecs.lookup(codec).name in _BYTE_SAFE
-    byte_lines = body.splitlines(keepends=True) if byte_safe else []
-    if not byte_safe or len(byte_lines) != len(text_lines):
-        byte_lines = [line.encode(codec) for line in text_lines]
-    if b"".join(byte_lines) != body:
-        raise SourceError(
-            f"{source}: its lines cannot be copied byte for byte in {encoding}; "
-            "export it as UTF-8 or Windows-1252 to split it"
+    if codecs.lookup(codec).name in _BYTE_SAFE:
+        # Cut on the bytes; only a line with a quote is decoded, for the csv module.
+        byte_lines = body.splitlines(keepends=True)
+        spans = _record_spans(
+            byte_lines,
+            b'"',
+            lambda i: byte_lines[i].decode(codec, "surrogateescape"),
+            delimiter,
+            source,
         )
-    quoted = b'"' in body or not byte_safe
-    spans = _record_spans(text_lines, delimiter, byte_lines, quoted=quoted, source=source)
+    else:
+        try:
+            text = body.decode(codec)
+        except UnicodeError as exc:
+            raise SourceError(
+                f"{source}: cannot be decoded as {encoding} any more (changed since it was "
+                "checked?); export it again and run the check again"
+            ) from exc
+        text_lines = io.StringIO(text, newline="").readlines()
+        byte_lines = [line.encode(codec) for line in text_lines]
+        if b"".join(byte_lines) != body:
+            raise SourceError(
+                f"{source}: its lines cannot be copied byte for byte in {encoding}; "
+                "export it as UTF-8 or Windows-1252 to split it"
+            )
+        spans = _record_spans(text_lines, '"', text_lines.__getitem__, delimiter, source)
     if len(spans) < header:
         raise SourceError(f"{source}: has no header line; export the data again")
     head = bom + b"".join(byte_lines[: spans[header - 1][1]]) if header else bom
-    records = [b"".join(byte_lines[start:stop]) for start, stop in spans[header:]]
-    return RawFile(head=head, records=records, lines=[start + 1 for start, _ in spans[header:]])
+    records = [
+        byte_lines[first] if stop == first + 1 else b"".join(byte_lines[first:stop])
+        for first, stop in spans[header:]
+    ]
+    return RawFile(head=head, records=records, lines=[first + 1 for first, _ in spans[header:]])
 
 
 def _bom_and_codec(data: bytes, encoding: str) -> tuple[bytes, str]:
@@ -90,26 +102,58 @@ def _bom_and_codec(data: bytes, encoding: str) -> tuple[bytes, str]:
     return b"", "utf-8" if name == "utf-8-sig" else encoding
 
 
+class _Feed:
+    """The lines handed to the csv module, from a position the caller sets."""
+
+    def __init__(self, text_of: Callable[[int], str], count: int) -> None:
+        self.text_of, self.count, self.pos = text_of, count, 0
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= self.count:
+            raise StopIteration
+        self.pos += 1
+        return self.text_of(self.pos - 1)
+
+
 def _record_spans(
-    text_lines: list[str], delimiter: str, byte_lines: list[bytes], *, quoted: bool, source: str
+    lines: Sequence[Any],
+    quote: Any,
+    text_of: Callable[[int], str],
+    delimiter: str,
+    source: str,
 ) -> list[tuple[int, int]]:
-    """(first line, line after the last) of every record that is not an empty line."""
-    if not quoted:
-        # No quote anywhere: every line is one record (the common, fast case).
-        return [(i, i + 1) for i, line in enumerate(byte_lines) if line.strip(b"\r\n")]
+    """(first line, line after the last) of every record that is not an empty line.
+
+    A line without a quote that starts a record is that whole record; only from a line with a
+    quote does the csv module read on, to where its record really ends.
+    """
+    ends = "\r\n" if isinstance(quote, str) else b"\r\n"
+    feed = _Feed(text_of, len(lines))
+    reader = csv.reader(feed, delimiter=delimiter, quotechar='"', doublequote=True)
     spans: list[tuple[int, int]] = []
-    reader = csv.reader(iter(text_lines), delimiter=delimiter, quotechar='"', doublequote=True)
-    start = 0
+    i, count = 0, len(lines)
     old = csv.field_size_limit(2**31 - 1)  # the readers enforced the limits already
     try:
-        for row in reader:
-            stop = reader.line_num
+        while i < count:
+            line = lines[i]
+            if quote not in line:
+                if line.strip(ends):
+                    spans.append((i, i + 1))
+                i += 1
+                continue
+            feed.pos = i
+            row = next(reader, None)
+            if row is None:
+                break
             if row:
-                spans.append((start, stop))
-            start = stop
+                spans.append((i, feed.pos))
+            i = feed.pos
     except csv.Error as exc:
         raise SourceError(
-            f"{source}: line {start + 1}: {exc}; the file changed since it was checked? "
+            f"{source}: line {i + 1}: {exc}; the file changed since it was checked? "
             "Export it again and run the check again"
         ) from exc
     finally:

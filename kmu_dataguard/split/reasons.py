@@ -9,7 +9,6 @@ cell is written as text and neutralised like the failing-records lists, so a hos
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,8 +27,6 @@ __all__ = ["MAX_ROWS", "reason_rows", "write_reasons"]
 
 #: Rows listed at most (Excel holds 1 048 576 per sheet); the rest is counted in a last row.
 MAX_ROWS = 1_000_000
-# Characters XML 1.0 (and so XLSX) cannot hold.
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def headers(check: CheckResult, t: Texts, with_name: bool) -> list[str]:
@@ -47,7 +44,16 @@ def reason_rows(
     """(whether a name column is shown, [(table row or -1, cells)]) in table order."""
     name_column = check.context.name_column if check.context is not None else None
     with_name = name_column is not None and name_column in frame.columns
-    key_values = frame[check.key] if check.key and check.key in frame.columns else None
+    arrays: dict[str, Any] = {}
+
+    def column_values(name: str) -> Any:
+        # one array per column: a pandas lookup per cell costs more than the whole list
+        if name not in arrays:
+            arrays[name] = frame[name].to_numpy(dtype=object)
+        return arrays[name]
+
+    key_values = column_values(check.key) if check.key and check.key in frame.columns else None
+    names = column_values(name_column) if with_name and name_column else None
     suggested: dict[tuple[str, str], dict[str, str]] = {}
     rows: list[tuple[int, list[str]]] = []
     for reason in reasons:
@@ -55,7 +61,7 @@ def reason_rows(
         if row is None:
             key = t("split.whole_file")
         elif key_values is not None:
-            key = _cell(key_values.iat[row])
+            key = _cell(key_values[row])
         else:
             key = str(row + 1)
         ident = (reason.check.name, outcome.id)
@@ -69,10 +75,10 @@ def reason_rows(
         column = outcome.column or ""
         value = reason.value
         if value is None and row is not None and column in frame.columns:
-            value = _cell(frame[column].iat[row])
+            value = _cell(column_values(column)[row])
         cells = [
             key,
-            *([_cell(frame[name_column].iat[row]) if row is not None else ""] if with_name else []),
+            *([_cell(names[row]) if row is not None else ""] if names is not None else []),
             outcome.id,
             description,
             column_label(column, t.lang, check.source_headers) if column else "",
@@ -88,39 +94,14 @@ def write_reasons(
     path: Path, check: CheckResult, with_name: bool, rows: list[list[str]], t: Texts
 ) -> None:
     """Write the rows (cells as text, neutralised) to ``path`` as one sheet."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from kmu_dataguard.split.text_xlsx import write_text_xlsx
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title="held_reasons")
-    names = headers(check, t, with_name)
+    shown = [[neutralise(c) for c in cells] for cells in rows[:MAX_ROWS]]
+    if len(rows) > MAX_ROWS:
+        shown.append([t("split.more", n=len(rows) - MAX_ROWS)])
+    names = [neutralise(h) for h in headers(check, t, with_name)]
     widths = [16, *([30] if with_name else []), 30, 60, 20, 30, 20]
-    for i, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "A2"
-    shown = rows[:MAX_ROWS]
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(shown) + 1}"
-    bold = Font(bold=True)
-    header = []
-    for name in names:
-        cell = _text_cell(sheet, name, WriteOnlyCell)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for cells in shown:
-        sheet.append([_text_cell(sheet, c, WriteOnlyCell) for c in cells])
-    if len(rows) > len(shown):
-        sheet.append([_text_cell(sheet, t("split.more", n=len(rows) - len(shown)), WriteOnlyCell)])
-    book.save(path)
-
-
-def _text_cell(sheet: Any, text: str, cell_type: Any) -> Any:
-    # Always a string cell, neutralised: openpyxl would otherwise turn "=..." into a formula.
-    cell = cell_type(sheet, value=_ILLEGAL_XML.sub("\ufffd", neutralise(text)))
-    cell.data_type = "s"
-    return cell
+    write_text_xlsx(path, "held_reasons", names, shown, widths)
 
 
 def _cell(value: Any) -> str:
