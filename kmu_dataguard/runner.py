@@ -357,6 +357,7 @@ def _run_check(
         # Closed however this ends: a database table holds our reader engine.
         with read_check_table(cfg, check, rename=rename) as table:
             if planned is not None and splits is not None and isinstance(table, Table):
+                _refuse_shared_folder(name, planned[0], splits)
                 splits[name] = _split_input(cfg, check, table, *planned)
             result.source = f"{origin}: {table.origin}"
             result.rows = table.rows
@@ -429,6 +430,16 @@ def _plan_split(
     except OSError:
         return target, None  # the reader says what is wrong with the file
     return target, (info.st_size, info.st_mtime_ns)
+
+
+def _refuse_shared_folder(name: str, target: SplitTarget, splits: dict[str, SplitInput]) -> None:
+    """Two checks splitting into one folder would overwrite each other's files."""
+    for other, split in splits.items():
+        if split.target.folder.resolve() == target.folder.resolve():
+            raise ConfigError(
+                f"checks {other!r} and {name!r} both split into {target.folder}; give each "
+                "check its own split folder"
+            )
 
 
 def _split_input(

@@ -281,6 +281,32 @@ def test_dir_that_cannot_be_written_is_exit_3_and_leaves_nothing(dataguard, tmp_
     assert not list((out / "accepted.csv").iterdir())
 
 
+def test_max_keys_shortens_the_lists_not_the_split(dataguard, tmp_path, suite):
+    source = tmp_path / "kunden.csv"
+    _delimited(source, RECORDS_SEMICOLON, encoding="cp1252", sep=";", eol="\r\n", bom=False)
+    out = tmp_path / "parts"
+    run = _check(dataguard, source, suite, out, "--max-keys", "1", "--format", "json")
+    assert run.code == 1
+    assert run.json()["checks"][0]["split"]["held"] == 4
+
+
+def test_two_checks_may_not_share_a_split_folder(dataguard, tmp_path, suite):
+    source = tmp_path / "kunden.csv"
+    _delimited(source, RECORDS_SEMICOLON, encoding="cp1252", sep=";", eol="\r\n", bom=False)
+    config = tmp_path / "dataguard.yml"
+    config.write_text(
+        f"sources:\n  a: {{path: kunden.csv}}\n"
+        f"checks:\n"
+        f"  one: {{source: a, suite: {suite}, key: customer_id, split: out}}\n"
+        f"  two: {{source: a, suite: {suite}, key: customer_id, split: ./out}}\n"
+        f"gates:\n  g: {{checks: [one, two]}}\n",
+        encoding="utf-8",
+    )
+    run = dataguard("gate", "g", "--config", str(config))
+    assert run.code == 2 and "both split into" in run.err
+    assert not (tmp_path / "out").exists()
+
+
 def test_empty_source_is_no_pass_and_writes_no_split(dataguard, tmp_path, suite):
     source = tmp_path / "kunden.csv"
     source.write_text(";".join(HEADER) + "\r\n", encoding="cp1252")
