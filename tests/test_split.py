@@ -441,3 +441,27 @@ def test_raw_records_cut_where_the_csv_module_does(text):
     raw = raw_records(text.encode("cp1252"), "cp1252", delimiter=";", header=1, source="s")
     assert [r.decode("cp1252") for r in raw.records] == expected[1:]
     assert raw.head.decode("cp1252") == expected[0]
+
+
+def test_a_source_changed_since_it_was_checked_is_not_split(tmp_path):
+    from kmu_dataguard.errors import SourceError
+    from kmu_dataguard.results import CheckResult, Severity
+    from kmu_dataguard.sources.limits import DEFAULT_LIMITS
+    from kmu_dataguard.split import SplitInput, SplitTarget, write_split
+
+    source = tmp_path / "kunden.csv"
+    _delimited(source, RECORDS_SEMICOLON, encoding="cp1252", sep=";", eol="\r\n", bom=False)
+    info = source.stat()
+    split = SplitInput(
+        target=SplitTarget(tmp_path / "out"),
+        path=source,
+        fmt="csv",
+        frame=read_delimited(source),
+        stat=(info.st_size, info.st_mtime_ns),
+        limits=DEFAULT_LIMITS,
+    )
+    check = CheckResult(name="kunden", source="", suite="", key="customer_id")
+    source.write_bytes(source.read_bytes() + b"K7;Neu;10115;Berlin;DE\r\n")  # export goes on
+    with pytest.raises(SourceError, match="changed while it was checked"):
+        write_split(check, [], split, Severity.CRITICAL, "en")
+    assert not (tmp_path / "out").exists()
