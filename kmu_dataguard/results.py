@@ -83,6 +83,10 @@ class ExpectationOutcome:
     failing_keys: list[str] = field(default_factory=list)
     failing_keys_truncated: bool = False
     failing_values: list[Any] = field(default_factory=list)
+    #: 0-based positions of every failing record in the checked table, never cut by
+    #: ``max_keys`` (None when the engine does not know them: SQL, history, references);
+    #: what ``--split`` routes by, never part of the JSON output
+    failing_rows: list[int] | None = None
     error: str | None = None
     observed_value: Any = None
     kwargs: dict[str, Any] = field(default_factory=dict)
@@ -90,10 +94,6 @@ class ExpectationOutcome:
     groups: list[Group] = field(default_factory=list)
     #: what the gate does with it under the run's ``fail_on``; set once by the runner
     verdict: Verdict | None = None
-    #: 0-based positions of every failing record in the checked table, never cut by
-    #: ``max_keys`` (None when the engine does not know them: SQL, history, references);
-    #: what ``--split`` routes by, never part of the JSON output
-    failing_rows: list[int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
