@@ -2,10 +2,11 @@
 
 Safety: DIR is never the source's own folder unless asked (``--split-force`` /
 ``split_force: true``), a part is never written over the source, and the three files are
-written as temporary files in DIR and renamed only when all three are complete; on any error
-the temporary files (and DIR, when this run created it) are removed. The source is read once
-more, as bytes, and compared with the file that was checked (size and modification time): a
-file that changed in between is an error, never a split of other data.
+written as temporary files in DIR and renamed only when all three are complete (``accepted``
+last); on any error every file of this split, renamed or not, and DIR when this run created
+it, are removed. The source is read once more, as bytes, and compared with the file that was
+checked (size and modification time): a file that changed in between is an error, never a
+split of other data.
 """
 
 from __future__ import annotations
