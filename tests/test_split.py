@@ -465,3 +465,20 @@ def test_a_source_changed_since_it_was_checked_is_not_split(tmp_path):
     with pytest.raises(SourceError, match="changed while it was checked"):
         write_split(check, [], split, Severity.CRITICAL, "en")
     assert not (tmp_path / "out").exists()
+
+
+def test_text_xlsx_holds_any_text_as_text(tmp_path):
+    from kmu_dataguard.split.text_xlsx import write_text_xlsx
+
+    path = tmp_path / "t.xlsx"
+    rows = [["<b>&amp;", "a\x01b", "=1+1", "0049 30", "x\ud800y"], ["", "2024-01-02", "1e5"]]
+    write_text_xlsx(path, "Blatt <1>", ["K", "Ä", "C", "D", "E"], rows, [10] * 5)
+    book = load_workbook(path)
+    sheet = book.active
+    assert sheet.title == "Blatt <1>" and sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:E3"
+    got = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert got[0] == ["K", "Ä", "C", "D", "E"] and sheet["A1"].font.b
+    assert got[1] == ["<b>&amp;", "a\ufffdb", "=1+1", "0049 30", "x?y"]
+    assert got[2] == [None, "2024-01-02", "1e5", None, None]
+    assert all(c.data_type == "s" for row in sheet.iter_rows() for c in row if c.value)

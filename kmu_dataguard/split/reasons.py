@@ -54,7 +54,8 @@ def reason_rows(
 
     key_values = column_values(check.key) if check.key and check.key in frame.columns else None
     names = column_values(name_column) if with_name and name_column else None
-    suggested: dict[tuple[str, str], dict[str, str]] = {}
+    # what is the same for every record of one rule, worked out once per rule
+    rules: dict[tuple[str, str, str], tuple[str, str, dict[str, str]]] = {}
     rows: list[tuple[int, list[str]]] = []
     for reason in reasons:
         outcome, row = reason.outcome, reason.row
@@ -64,14 +65,10 @@ def reason_rows(
             key = _cell(key_values[row])
         else:
             key = str(row + 1)
-        ident = (reason.check.name, outcome.id)
-        if ident not in suggested:
-            suggested[ident] = suggestions_for(reason.check, outcome)
-        description = t.pick(outcome.meta.get("protects")) or problem_text(
-            outcome, t, check.source_headers
-        )
-        if reason.because == "group":
-            description = f"{description} ({t('split.because.group')})"
+        ident = (reason.check.name, outcome.id, reason.because)
+        if ident not in rules:
+            rules[ident] = _rule_texts(check, reason, t)
+        description, column_text, suggested = rules[ident]
         column = outcome.column or ""
         value = reason.value
         if value is None and row is not None and column in frame.columns:
@@ -81,13 +78,25 @@ def reason_rows(
             *([_cell(names[row]) if row is not None else ""] if names is not None else []),
             outcome.id,
             description,
-            column_label(column, t.lang, check.source_headers) if column else "",
+            column_text,
             value or "",
-            suggested[ident].get(key, ""),
+            suggested.get(key, ""),
         ]
         rows.append((-1 if row is None else row, cells))
     rows.sort(key=lambda item: item[0])
     return with_name, rows
+
+
+def _rule_texts(check: CheckResult, reason: Reason, t: Texts) -> tuple[str, str, dict[str, str]]:
+    """(description, column as the source names it, suggestions by key) of a reason's rule."""
+    outcome = reason.outcome
+    description = t.pick(outcome.meta.get("protects")) or problem_text(
+        outcome, t, check.source_headers
+    )
+    if reason.because == "group":
+        description = f"{description} ({t('split.because.group')})"
+    column = column_label(outcome.column, t.lang, check.source_headers) if outcome.column else ""
+    return description, column, suggestions_for(reason.check, outcome)
 
 
 def write_reasons(

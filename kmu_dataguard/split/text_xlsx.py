@@ -93,26 +93,32 @@ def write_text_xlsx(
                     f'{_HEAD}<worksheet xmlns="{_MAIN}"><sheetViews>'
                     '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
                     'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-                    f"<cols>{cols}</cols><sheetData>{_row(1, header, letters, _BOLD)}"
+                    f"<cols>{cols}</cols><sheetData>"
                 ).encode()
             )
+            out.write(_xml_bytes([_row(1, header, letters, _BOLD)]))
             number = 1
             chunk: list[str] = []
             for number, cells in enumerate(rows, 2):
                 chunk.append(_row(number, cells, letters, ""))
                 if len(chunk) >= 2_000:
-                    out.write("".join(chunk).encode("utf-8"))
+                    out.write(_xml_bytes(chunk))
                     chunk.clear()
-            out.write("".join(chunk).encode("utf-8"))
+            out.write(_xml_bytes(chunk))
             last = letters[-1] if letters else "A"
             out.write(f'</sheetData><autoFilter ref="A1:{last}{number}"/></worksheet>'.encode())
+
+
+def _xml_bytes(rows: list[str]) -> bytes:
+    # The characters XML cannot hold can only be in cell texts: replaced once per chunk.
+    return _ILLEGAL_XML.sub("\ufffd", "".join(rows)).encode("utf-8", "replace")
 
 
 def _row(number: int, cells: Sequence[str], letters: list[str], style: str) -> str:
     parts = [f'<row r="{number}">']
     for letter, text in zip(letters, cells, strict=False):
         if text:
-            clean = escape(_ILLEGAL_XML.sub("\ufffd", text))
+            clean = escape(text)
             parts.append(
                 f'<c r="{letter}{number}"{style} t="inlineStr">'
                 f'<is><t xml:space="preserve">{clean}</t></is></c>'
