@@ -482,3 +482,21 @@ def test_text_xlsx_holds_any_text_as_text(tmp_path):
     assert got[1] == ["<b>&amp;", "a\ufffdb", "=1+1", "0049 30", "x?y"]
     assert got[2] == [None, "2024-01-02", "1e5", None, None]
     assert all(c.data_type == "s" for row in sheet.iter_rows() for c in row if c.value)
+
+
+def test_utf16_tab_export_is_split_byte_for_byte(dataguard, tmp_path, suite):
+    """Excel's "Unicode text": UTF-16 with byte-order mark, tab-separated, CRLF."""
+    records = [
+        ("K1", 'K1\t"Müller\tSöhne"\t01067\tDresden\tDE', False),
+        ("K2", "K2\tWeiß\t80331\tMünchen\tXX", True),
+    ]
+    text = "\r\n".join(["\t".join(HEADER)] + [r for _, r, _ in records]) + "\r\n"
+    source = tmp_path / "unicode.txt"
+    source.write_bytes(text.encode("utf-16"))
+    out = tmp_path / "parts"
+    assert _check(dataguard, source, suite, out).code == 1
+    accepted = (out / "accepted.txt").read_bytes()
+    assert accepted.startswith(codecs.BOM_UTF16_LE)
+    head = ("\t".join(HEADER) + "\r\n").encode("utf-16-le")
+    assert accepted == codecs.BOM_UTF16_LE + head + (records[0][1] + "\r\n").encode("utf-16-le")
+    _assert_round_trip(source, out, ".txt", read_delimited)
