@@ -57,6 +57,8 @@ class Group:
     keys: tuple[str | None, ...]
     score: float | None = None
     reason: str = ""
+    #: the members' positions in the checked table, when the engine knows them (for --split)
+    rows: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"keys": list(self.keys), "score": self.score, "reason": self.reason}
@@ -103,6 +105,10 @@ class ExpectationOutcome:
     failing_keys: list[str] = field(default_factory=list)
     failing_keys_truncated: bool = False
     failing_values: list[Any] = field(default_factory=list)
+    #: 0-based positions of every failing record in the checked table, never cut by
+    #: ``max_keys`` (None when the engine does not know them: SQL, history, references);
+    #: what ``--split`` routes by, never part of the JSON output
+    failing_rows: list[int] | None = None
     error: str | None = None
     observed_value: Any = None
     kwargs: dict[str, Any] = field(default_factory=dict)
@@ -210,6 +216,8 @@ class CheckResult:
     source_headers: dict[str, str] = field(default_factory=dict)
     context: RecordContext | None = None
     history: CheckHistory | None = None
+    #: the written ``--split`` (dir, counts, files; docs/split.md), else None
+    split: dict[str, Any] | None = None
 
     def failing_record_keys(self) -> tuple[set[str], bool]:
         """The keys of the records failing now (expectations that could be evaluated; a
@@ -229,6 +237,7 @@ class CheckResult:
             "verdict": str(self.verdict),
             "expectations": [e.to_dict() for e in self.expectations],
             "history": None if self.history is None else self.history.to_dict(),
+            **({} if self.split is None else {"split": dict(self.split)}),
         }
 
 

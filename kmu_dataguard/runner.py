@@ -42,6 +42,7 @@ from kmu_dataguard.gate import exit_code_for, gate_verdict, judge_check
 from kmu_dataguard.preconditions import Preconditions, blocks_validation, source_outcomes
 from kmu_dataguard.report.i18n import resolve_lang
 from kmu_dataguard.results import CheckResult, GateResult, RunError, Severity
+from kmu_dataguard.split import SplitInput, SplitTarget
 from kmu_dataguard.suites import SuiteCatalog, apply_overrides
 
 __all__ = ["run_check", "run_gate"]
@@ -110,6 +111,8 @@ def run_check(
     fresh: dict[str, str] | None = None,
     mapping: dict[str, str] | None = None,
     history: str | bool | None = None,
+    split: str | os.PathLike[str] | None = None,
+    split_force: bool = False,
 ) -> GateResult:
     """Check one export (a file path) or one database table (an SQLAlchemy URL) ad hoc.
 
@@ -120,6 +123,8 @@ def run_check(
     ``fresh`` (``{"column": ..., "max_age": "26h"}``) are the checks' keys of the same names in
     ``dataguard.yml``. ``history`` is where the run is recorded (default
     ``.dataguard/history.db`` in the current folder, or ``DATAGUARD_HISTORY``; ``"off"``).
+    ``split`` (a folder) writes the accepted and the held records of a file there, in its own
+    format (``split_force``: even the source's own folder; docs/split.md).
     """
     text = os.fspath(source)
     is_url = "://" in text
@@ -137,6 +142,8 @@ def run_check(
         "min_rows": min_rows,
         "max_row_drop": max_row_drop,
         "fresh": fresh,
+        "split": os.fspath(split) if split is not None else None,
+        "split_force": split_force or None,
     }
     # The check is named after what is read; the source keeps the real path or URL.
     label = entity or table or ("query" if query else "input" if is_url else Path(text).stem)
@@ -224,6 +231,8 @@ def _run_recorded(
     secrets = set(cfg.secrets)
     # GX's own validation results, kept only when Data Docs are asked for.
     validations: list[Any] | None = [] if report.data_docs is not None else None
+    # what each check with `split:` needs to write its split once the verdict is known
+    splits: dict[str, SplitInput] = {}
     checks = [
         _run_check(
             cfg,
@@ -237,6 +246,7 @@ def _run_recorded(
             rename,
             ad_hoc=gate is None,
             history=recorder,
+            splits=splits,
         )
         for n in check_names
     ]
@@ -263,6 +273,9 @@ def _run_recorded(
     )
     if recorder.error is not None:
         _record_error(result, recorder.error)
+    if splits:
+        _write_splits(cfg, result, splits, secrets)
+        splits.clear()  # the tables' frames are not needed any more
     try:
         _history_step(result, secrets, recorder.compare)
         _write_outputs(cfg, result, validations, report, secrets)
@@ -326,6 +339,7 @@ def _run_check(
     *,
     ad_hoc: bool = False,
     history: run_history.RunHistory | None = None,
+    splits: dict[str, SplitInput] | None = None,
 ) -> CheckResult:
     from kmu_dataguard.history.changes import judge_history, split_history
     from kmu_dataguard.sources.reading import read_check_table
@@ -333,6 +347,8 @@ def _run_check(
 
     origin = check.source
     result = CheckResult(name=name, source=origin, suite=check.suite_name, key=check.key)
+    # DIR is checked before anything is read: a usage error stops the run (exit 2).
+    planned = _plan_split(cfg, name, check)
     try:
         # Overrides were checked against the suite when the configuration was loaded.
         spec = apply_overrides(catalog.load(check.suite_name), check.override_data())
@@ -340,6 +356,9 @@ def _run_check(
         engine_spec, against_history = split_history(spec)
         # Closed however this ends: a database table holds our reader engine.
         with read_check_table(cfg, check, rename=rename) as table:
+            if planned is not None and splits is not None and isinstance(table, Table):
+                _refuse_shared_folder(name, planned[0], splits)
+                splits[name] = _split_input(cfg, check, table, *planned)
             result.source = f"{origin}: {table.origin}"
             result.rows = table.rows
             mismatch = mismatch_message(
@@ -391,6 +410,94 @@ def _run_check(
         result.errors.append(f"unexpected error ({type(exc).__name__}): {detail}")
     judge_check(result, fail_on)
     return result
+
+
+def _plan_split(
+    cfg: Config, name: str, check: CheckConfig
+) -> tuple[SplitTarget, tuple[int, int] | None] | None:
+    """DIR checked against the source, and the source's (size, mtime) before it is read."""
+    if check.split is None:
+        return None
+    from kmu_dataguard.split import split_target
+
+    source = cfg.sources[check.source]
+    if source.path is None:
+        raise ConfigError(
+            f"check {name!r}: split writes records in a file's own format; the source "
+            f"{check.source!r} is a database: export the table to a file and check that"
+        )
+    path = cfg.resolve_path(source.path)
+    target = split_target(cfg.resolve_path(check.split), path, force=check.split_force)
+    try:
+        info = path.stat()
+    except OSError:
+        return target, None  # the reader says what is wrong with the file
+    return target, (info.st_size, info.st_mtime_ns)
+
+
+def _refuse_shared_folder(name: str, target: SplitTarget, splits: dict[str, SplitInput]) -> None:
+    """Two checks splitting into one folder would overwrite each other's files."""
+    for other, split in splits.items():
+        if split.target.folder.resolve() == target.folder.resolve():
+            raise ConfigError(
+                f"checks {other!r} and {name!r} both split into {target.folder}; give each "
+                "check its own split folder"
+            )
+
+
+def _split_input(
+    cfg: Config,
+    check: CheckConfig,
+    table: Any,
+    target: SplitTarget,
+    stat: tuple[int, int] | None,
+) -> SplitInput:
+    from kmu_dataguard.sources.reading import source_format
+
+    source = cfg.sources[check.source]
+    assert source.path is not None
+    path = cfg.resolve_path(source.path)
+    limits = cfg.limits.to_limits()
+    attrs = table.frame.attrs
+    return SplitInput(
+        target=target,
+        path=path,
+        fmt=source_format(cfg, source),
+        frame=table.frame,
+        stat=stat or (-1, -1),
+        limits=limits,
+        encoding=attrs.get("encoding") or source.encoding,
+        delimiter=attrs.get("delimiter") or source.delimiter,
+        sheet=attrs.get("sheet") if attrs.get("sheet") is not None else (source.sheet or 0),
+        entity=check.entity,
+    )
+
+
+def _write_splits(
+    cfg: Config, result: GateResult, splits: dict[str, SplitInput], secrets: set[str]
+) -> None:
+    """Write each check's split, once the verdict is known; nothing when the run has an error
+    (a record that was not validated, or a reference that was not, must never be accepted)."""
+    from kmu_dataguard.split import write_split
+
+    if result.errors:
+        log.warning("no split written: the run could not validate everything (exit 3)")
+        return
+    for name, split in splits.items():
+        check = next(c for c in result.checks if c.name == name)
+        related = [
+            c
+            for c in result.checks
+            if c.suite == "reference"
+            and c.name in cfg.references
+            and cfg.references[c.name].from_.check == name
+        ]
+        try:
+            summary = write_split(check, related, split, result.fail_on, result.lang)
+        except DataguardError as exc:
+            _record_error(result, redact(f"check {name!r}: {exc}", secrets))
+            return
+        check.split = summary.to_dict()
 
 
 def _judge_source(

@@ -70,6 +70,19 @@ from kmu_dataguard.errors import DataguardError, RunStopped
     help="Rename the file's columns onto the suite's, e.g. --map \"PLZ=postal_code,Firma=name\"; "
     "quote a header with a comma: --map '\"Straße, Nr.=street\"'. Repeatable.",
 )
+@click.option(
+    "--split",
+    "split_dir",
+    default=None,
+    metavar="DIR",
+    help="Write DIR/accepted.<ext> and DIR/held.<ext> (the records, in the file's own format) "
+    "and DIR/held_reasons.xlsx; the exit code stays the verdict (docs/split.md).",
+)
+@click.option(
+    "--split-force",
+    is_flag=True,
+    help="Allow --split DIR to be the source's own folder (never the source file itself).",
+)
 @format_option
 @report_options
 @fail_on_option("critical")
@@ -95,6 +108,8 @@ def check(
     max_age: str | None,
     fresh: str | None,
     maps: tuple[str, ...],
+    split_dir: str | None,
+    split_force: bool,
     output_format: str,
     report_dir: str | None,
     max_keys: int | None,
@@ -111,11 +126,14 @@ def check(
       dataguard check EXTF_Debitoren.csv --profile datev --entity customers
       dataguard check sqlite:///odoo.db --profile odoo --entity customers
       dataguard check postgresql://guard@db/erp --table res_partner --key id --suite customers
+      dataguard check kunden.csv --suite customers --key customer_id --split import/
 
     Same verdicts and exit codes as `dataguard gate`.
     """
     from kmu_dataguard.runner import run_check
 
+    if split_force and split_dir is None:
+        raise click.BadParameter("needs --split DIR", param_hint="--split-force")
     fresh_column, sep, fresh_age = (fresh or "").rpartition("=")
     if fresh is not None and not (sep and fresh_column.strip() and fresh_age.strip()):
         raise click.BadParameter(
@@ -143,6 +161,8 @@ def check(
             fresh={"column": fresh_column.strip(), "max_age": fresh_age.strip()} if fresh else None,
             mapping=parse_map(maps),
             history=history_target,
+            split=split_dir,
+            split_force=split_force,
             **outputs.run_kwargs(),
         )
     except (DataguardError, RunStopped) as exc:

@@ -158,6 +158,11 @@ class CheckConfig(_Strict):
     fresh: FreshConfig | None = None
     #: expectation id → what to change for this check (docs/overrides.md)
     overrides: dict[str, OverrideConfig] = Field(default_factory=dict)
+    #: folder for the accepted and the held records of a file source (docs/split.md);
+    #: relative to the folder of dataguard.yml
+    split: str | None = None
+    #: allow ``split`` to be the source's own folder
+    split_force: bool = False
 
     @property
     def suite_name(self) -> str:

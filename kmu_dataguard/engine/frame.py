@@ -56,7 +56,8 @@ def validate_frame(
         positions = list(details.get("unexpected_index_list") or [])
         tally = tally_of(result)
         tally.keys = keys_at(keys, positions)
+        tally.rows = [int(p) + first_row - 1 for p in positions]
         tally.values = [detached(as_text(v)) for v in list(details.get("unexpected_list") or [])]
-        tally.groups = groups(details, keys)
+        tally.groups = groups(details, keys, first_row - 1)
         tallies[result.expectation_config.meta.get(META_ID)] = tally
     return tallies

@@ -42,6 +42,8 @@ class Tally:
     observed: Any = None
     parts: int = 0
     groups: list[Group] = field(default_factory=list)
+    #: positions of the failing rows in the whole table (None when not known, e.g. in SQL)
+    rows: list[int] | None = None
 
     def add(self, other: Tally) -> None:
         self.count += other.count
@@ -54,6 +56,7 @@ class Tally:
         self.observed = other.observed if self.observed is None else self.observed
         self.parts += other.parts
         self.groups.extend(other.groups)
+        self.rows = None if self.rows is None or other.rows is None else self.rows + other.rows
 
 
 def tally_of(result: Any) -> Tally:
@@ -104,17 +107,22 @@ def finish(exp: ExpectationSpec, tally: Tally, max_keys: int | None) -> Expectat
         meta=exp.meta,
         groups=list(tally.groups),
         observed_value=tally.observed,
+        # never cut by max_keys: --split routes every failing record by its position
+        failing_rows=None if tally.rows is None else list(tally.rows),
     )
 
 
-def groups(details: dict[str, Any], keys: Any) -> list[Group]:
-    """Records failing together (duplicate partners), keyed like failing_keys."""
+def groups(details: dict[str, Any], keys: Any, offset: int = 0) -> list[Group]:
+    """Records failing together (duplicate partners), keyed like failing_keys; ``offset`` is
+    added to the positions so that they count in the whole table (a chunk starts further down).
+    """
     clusters = (details.get("details") or {}).get("clusters") or []
     return [
         Group(
             tuple(keys_at(keys, list(c.get("rows") or []))),
             plain(c.get("score")),
             str(c.get("reason") or ""),
+            rows=tuple(int(r) + offset for r in c.get("rows") or []),
         )
         for c in clusters
     ]

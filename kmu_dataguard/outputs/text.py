@@ -54,6 +54,8 @@ def render_text(result: GateResult, *, verbose: bool = False) -> str:
                 lines.extend(_change_lines(outcome, t))
         if passed and not verbose:
             lines.append(f"    {t('text.ok'):<{_WIDTH}}{t('text.passed', n=len(passed))}")
+        if check.split is not None:
+            lines.append(f"    {_split_line(check.split, t)}")
     # Errors of single expectations are shown in their check above; list the rest once.
     shown = {(c.name, f"{e.id}: {e.error}") for c in result.checks for e in c.expectations}
     others = [e for e in result.errors if (e.check, e.message) not in shown]
@@ -65,6 +67,16 @@ def render_text(result: GateResult, *, verbose: bool = False) -> str:
         lines.append("")
         lines.append(f"  {t('text.report')}: {result.report_path}")
     return "\n".join(lines)
+
+
+def _split_line(split: dict[str, object], t: Texts) -> str:
+    """ "Split: 9,988 accepted, 12 held → import/" (``--split``)."""
+    return t(
+        "split.line",
+        accepted=format_number(int(str(split["accepted"])), t.lang),
+        held=format_number(int(str(split["held"])), t.lang),
+        folder=split["dir"],
+    )
 
 
 def _counts(check: CheckResult, t: Texts) -> str:

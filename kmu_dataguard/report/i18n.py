@@ -301,4 +301,25 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "text.more_groups": ("und {n} weitere Gruppe(n)", "and {n} more group(s)"),
     "text.not_validated": ("Nicht geprüft", "Could not validate"),
     "text.report": ("Bericht", "Report"),
+    # --split (kmu_dataguard/split): the console line and the columns of held_reasons.xlsx
+    "split.line": (
+        "Aufgeteilt: {accepted} angenommen, {held} zurückgehalten → {folder}",
+        "Split: {accepted} accepted, {held} held → {folder}",
+    ),
+    "split.name": ("Name", "Name"),
+    "split.rule": ("Regel-ID", "Rule id"),
+    "split.description": ("Beschreibung", "Description"),
+    "split.column": ("Spalte", "Column"),
+    "split.value": ("Wert", "Value"),
+    "split.suggestion": ("Vorschlag", "Suggestion"),
+    "split.whole_file": ("(alle Datensätze)", "(all records)"),
+    "split.because.group": (
+        "gehört zu einer Gruppe mit einem blockierenden Fehler",
+        "belongs to a group with a blocking problem",
+    ),
+    "split.not_checked": (
+        "nicht Teil der geprüften Tabelle ({entity})",
+        "not part of the checked table ({entity})",
+    ),
+    "split.more": ("… und {n} weitere Einträge", "… and {n} more entries"),
 }

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from kmu_dataguard.sources.profiles import EntityMapping, Profile
 
-__all__ = ["AnyTable", "file_format", "read_check_table", "sql_url"]
+__all__ = ["AnyTable", "file_format", "read_check_table", "source_format", "sql_url"]
 
 
 def read_check_table(
@@ -72,6 +72,14 @@ def _profile(config: Config, source: SourceConfig) -> Profile | None:
     from kmu_dataguard.sources.profiles import load_profile
 
     return load_profile(source.profile, config.user_profile_dirs())
+
+
+def source_format(config: Config, source: SourceConfig) -> str:
+    """csv, excel or datev: the reader a file source is read with (a DATEV profile: datev)."""
+    assert source.path is not None
+    fmt = file_format(config.resolve_path(source.path), source.format, config.limits.to_limits())
+    profile = _profile(config, source)
+    return "datev" if profile is not None and profile.kind == "datev" else fmt
 
 
 def _read_file(
