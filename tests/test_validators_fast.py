@@ -207,7 +207,7 @@ VAT_ALPHABET = DIGITS + UPPER + "u(),:"
 @SETTINGS
 @given(st.lists(mutated(valid_vat_ids(), VAT_ALPHABET) | JUNK, min_size=1, max_size=30))
 def test_vat_agrees_with_stdnum(values: list[str]) -> None:
-    agree(valid_vat_id, identifiers._vat_id_is_valid, values)
+    agree(valid_vat_id, identifiers.vat_id_is_valid, values)
 
 
 @SETTINGS
@@ -432,7 +432,7 @@ def test_phone_fast_path_decides_german_numbers() -> None:
     ("name", "fast", "judge", "width"),
     [
         ("iban.csv", fast_iban, std_iban.is_valid, 64),
-        ("vat.csv", fast_vat, identifiers._vat_id_is_valid, 40),
+        ("vat.csv", fast_vat, identifiers.vat_id_is_valid, 40),
         ("leitweg.csv", fast_leitweg, std_leitweg.is_valid, 64),
         ("ean.csv", fast_gtin, identifiers._gtin_is_valid, 32),
     ],
