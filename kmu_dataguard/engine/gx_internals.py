@@ -66,6 +66,9 @@ def gx_context() -> Any:
     route_library_logs()
 
     _register_custom_expectations()
+    from kmu_dataguard.engine.gx_speedups import install
+
+    install()  # GX's per-key kwargs helpers, made to build the configuration once per call
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
