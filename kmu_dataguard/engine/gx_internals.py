@@ -1,7 +1,8 @@
 """Every call into Great Expectations, in one module, so a GX upgrade touches one file.
 
 The only module of the engine that imports ``great_expectations`` (always inside functions:
-the import costs seconds, so it happens on the first validation). The other modules build and
+the import costs seconds, so it happens on the first validation), with ``gx_speedups``, which
+it installs with the context. The other modules build and
 run GX objects through the functions here and read GX's result objects; many of these
 functions reach into GX internals (the validator, the batch it builds, the result store),
 which is why ``pyproject.toml`` pins GX to the minor version tested.
