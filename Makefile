@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test test-deps test-prefect test-airflow lint bench clean
+.PHONY: demo test test-deps test-prefect test-airflow lint bench bench-serve clean
 
 $(BIN)/dataguard: pyproject.toml
 	$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: install python3-venv (apt-get install python3-venv)"; exit 2; }
@@ -46,6 +46,11 @@ lint: $(BIN)/dataguard
 # rows (CSV, SQLite, a throw-away PostgreSQL). BENCH_ARGS=--with-5m adds 5 M rows (long).
 bench: $(BIN)/dataguard
 	PYTHONPATH=. $(BIN)/python bench/perf_bench.py $(BENCH_ARGS)
+
+# dataguard serve on a warm server: the demo gates under 8 concurrent clients, beside the
+# CLI's cold time (bench/README.md). SERVE_BENCH_ARGS=--requests 20 for more samples.
+bench-serve: $(BIN)/dataguard
+	PYTHONPATH=. $(BIN)/python bench/serve_bench.py $(SERVE_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .venv-prefect .venv-airflow dataguard-demo .pytest_cache

@@ -1,7 +1,8 @@
 """Every call into Great Expectations, in one module, so a GX upgrade touches one file.
 
 The only module of the engine that imports ``great_expectations`` (always inside functions:
-the import costs seconds, so it happens on the first validation). The other modules build and
+the import costs seconds, so it happens on the first validation), with ``gx_speedups``, which
+it installs with the context. The other modules build and
 run GX objects through the functions here and read GX's result objects; many of these
 functions reach into GX internals (the validator, the batch it builds, the result store),
 which is why ``pyproject.toml`` pins GX to the minor version tested.
@@ -11,6 +12,14 @@ Why GX is driven this way:
   ``ValidationDefinition.run`` would store every result (deep copies and serialisation) for a
   Data Context we do not need, and ``Batch.validate`` fetches the batch from its asset again.
 - A DataFrame batch is built without GX's fingerprint (:func:`frame_batch`).
+
+Threads (``dataguard serve`` runs gates in worker threads): there is one GX context per
+process, and a GX data source keeps *one* execution engine whose batch manager holds the batch
+being validated, so two validations through the same data source mix up their batches ("Unable
+to find batch"). Each thread therefore validates frames through its own pandas data source (a
+SQL table gets a data source of its own anyway), and what changes the shared context (adding
+or removing data sources, building a validator, Data Docs) happens under :data:`_CONTEXT_LOCK`.
+Validation itself runs unlocked, so checks of different gates run side by side.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import logging
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,10 +58,18 @@ log = logging.getLogger("kmu_dataguard")
 #: Key of a GX expectation's ``meta`` that carries our expectation id through GX's results.
 META_ID = "dataguard_id"
 
+#: Held while the shared GX context changes (data sources, validators, Data Docs sites).
+_CONTEXT_LOCK = threading.RLock()
 
-@cache
+
 def gx_context() -> Any:
     """One ephemeral GX context per process, quiet and without stored results."""
+    with _CONTEXT_LOCK:  # two threads asking first must not build two contexts
+        return _new_context()
+
+
+@cache
+def _new_context() -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -66,6 +84,9 @@ def gx_context() -> Any:
     route_library_logs()
 
     _register_custom_expectations()
+    from kmu_dataguard.engine.gx_speedups import install
+
+    install()  # GX's per-key kwargs helpers, made to build the configuration once per call
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
@@ -136,8 +157,7 @@ def run_suite(
     """
     gx_suite = new_suite(name, expectations)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # pandas/GX noise about regex groups etc.
+        with _quiet():  # pandas/GX noise about regex groups etc.
             validation = _validate_batch(batch, gx_suite, fmt)
             if keep is not None:
                 keep.append(validation)
@@ -161,7 +181,8 @@ def _validate_batch(batch: Any, suite: Any, fmt: dict[str, Any]) -> Any:
     from great_expectations.util import convert_to_json_serializable
     from great_expectations.validator.validator import calc_validation_statistics
 
-    validator = gx_context().get_validator(batch=batch)
+    with _CONTEXT_LOCK:
+        validator = gx_context().get_validator(batch=batch)
     try:
         configs = validator.process_expectations_for_validation(suite.expectation_configurations)
         results = validator.graph_validate(
@@ -196,27 +217,76 @@ def _validate_batch(batch: Any, suite: Any, fmt: dict[str, Any]) -> Any:
         manager.reset_batch_cache()
 
 
+class _Quiet:
+    """``catch_warnings()`` + ``simplefilter("ignore")``, for validations that overlap.
+
+    ``catch_warnings`` saves and restores the process-wide filter list: when two threads'
+    blocks overlap, the first to leave removes the other's "ignore" (its warnings are shown,
+    or raised where warnings are errors) and the last to leave leaves "ignore" on for good.
+    Here the first to enter saves the filters and the last to leave restores them.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._inside = 0
+        self._saved: list[Any] = []
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._inside == 0:
+                self._saved = warnings.filters
+                warnings.filters = self._saved[:]
+                warnings.simplefilter("ignore")
+            self._inside += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._inside -= 1
+                if self._inside == 0:
+                    warnings.filters = self._saved
+                    warnings._filters_mutated()  # type: ignore[attr-defined]  # as catch_warnings
+
+
+_quiet = _Quiet()
+
+
 def frame_batch(frame: Any) -> Any:
     """A GX batch of an in-memory DataFrame (without GX's fingerprint when it can)."""
-    context = gx_context()
-    name = "dataguard"
-    try:
-        source = context.data_sources.get(name)
-    except (KeyError, ValueError):
-        source = context.data_sources.add_pandas(name)
-    try:
-        asset = source.get_asset("table")
-    except (LookupError, ValueError):
-        asset = source.add_dataframe_asset("table")
+    source, asset = _thread_frame_source()
     try:
         return _unhashed_batch(source, asset, frame)
     except (ImportError, AttributeError, TypeError) as exc:  # GX moved its internals
         log.debug("documented batch path (hashes the frame): %s", exc)
-    definition = asset.add_batch_definition_whole_dataframe(f"batch-{id(frame)}")
-    try:
-        return definition.get_batch(batch_parameters={"dataframe": frame})
-    finally:
-        asset.delete_batch_definition(definition.name)
+    with _CONTEXT_LOCK:
+        definition = asset.add_batch_definition_whole_dataframe(f"batch-{id(frame)}")
+        try:
+            return definition.get_batch(batch_parameters={"dataframe": frame})
+        finally:
+            asset.delete_batch_definition(definition.name)
+
+
+def _thread_frame_source() -> tuple[Any, Any]:
+    """This thread's pandas data source and its frame asset (see the module's docstring).
+
+    The main thread's is named ``dataguard`` (as in Data Docs); a worker thread's carries its
+    id. Threads come from a bounded pool, so there are at most as many as the pool has.
+    """
+    thread = threading.current_thread()
+    suffix = "" if thread is threading.main_thread() else f"-{threading.get_ident()}"
+    name = f"dataguard{suffix}"
+    with _CONTEXT_LOCK:
+        context = gx_context()
+        try:
+            source = context.data_sources.get(name)
+        except (KeyError, ValueError):
+            source = context.data_sources.add_pandas(name)
+        try:
+            asset = source.get_asset("table")
+        except (LookupError, ValueError):
+            asset = source.add_dataframe_asset("table")
+    return source, asset
 
 
 def _unhashed_batch(source: Any, asset: Any, frame: Any) -> Any:
@@ -267,32 +337,40 @@ def sql_batch(table: SqlTable) -> Iterator[Any]:
     """
     context = gx_context()
     source_name = f"sql-{next(_SEQUENCE)}"
-    datasource = context.data_sources.add_sql(
-        source_name,
-        connection_string=table.engine_url,
-        create_temp_table=False,
-        kwargs=table.engine_kwargs,
-    )
+    with _CONTEXT_LOCK:
+        datasource = context.data_sources.add_sql(
+            source_name,
+            connection_string=table.engine_url,
+            create_temp_table=False,
+            kwargs=table.engine_kwargs,
+        )
     try:
-        if table.table is not None:
-            # A table asset: GX reads its columns from the catalogue. For a query asset it
-            # executes the whole query to learn them, and a client-side cursor (psycopg2,
-            # PyMySQL) first receives every row (+420 MiB for a million customers).
-            # Spelt as the database spells it (resolved by the reader) and always quoted: GX
-            # leaves an unquoted name as it is, and "Kunden 2024-Q1" would be a syntax error.
-            from sqlalchemy.sql import quoted_name
-
-            schema, table_name = table.table
-            asset = datasource.add_table_asset(
-                "check",
-                table_name=quoted_name(table_name, quote=True),
-                schema_name=None if schema is None else quoted_name(schema, quote=True),
-            )
-        else:
-            asset = datasource.add_query_asset("check", query=table.query)
-        yield asset.add_batch_definition_whole_table("all").get_batch()
+        with _CONTEXT_LOCK:  # assets and batch definitions are saved into the context
+            batch = _whole_table_batch(datasource, table)
+        yield batch
     finally:
-        context.data_sources.delete(source_name)
+        with _CONTEXT_LOCK:
+            context.data_sources.delete(source_name)
+
+
+def _whole_table_batch(datasource: Any, table: SqlTable) -> Any:
+    if table.table is not None:
+        # A table asset: GX reads its columns from the catalogue. For a query asset it
+        # executes the whole query to learn them, and a client-side cursor (psycopg2,
+        # PyMySQL) first receives every row (+420 MiB for a million customers).
+        # Spelt as the database spells it (resolved by the reader) and always quoted: GX
+        # leaves an unquoted name as it is, and "Kunden 2024-Q1" would be a syntax error.
+        from sqlalchemy.sql import quoted_name
+
+        schema, table_name = table.table
+        asset = datasource.add_table_asset(
+            "check",
+            table_name=quoted_name(table_name, quote=True),
+            schema_name=None if schema is None else quoted_name(schema, quote=True),
+        )
+    else:
+        asset = datasource.add_query_asset("check", query=table.query)
+    return asset.add_batch_definition_whole_table("all").get_batch()
 
 
 def build_docs_site(validations: list[Any], target: Path, site_name: str) -> None:
@@ -301,6 +379,11 @@ def build_docs_site(validations: list[Any], target: Path, site_name: str) -> Non
     The results go into the (in-memory) validation store of our ephemeral context only for
     the build and are removed afterwards, so a long-running process does not accumulate them.
     """
+    with _CONTEXT_LOCK:  # the site and the result store are the shared context's
+        _build_site(validations, target, site_name)
+
+
+def _build_site(validations: list[Any], target: Path, site_name: str) -> None:
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
@@ -332,8 +415,7 @@ def build_docs_site(validations: list[Any], target: Path, site_name: str) -> Non
             )
             store.set(key, validation)
             keys.append(key)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with _quiet():
             context.build_data_docs(site_names=[site_name])
     finally:
         for key in keys:

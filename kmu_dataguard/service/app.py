@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,7 @@ from kmu_dataguard.service.responses import (
     running_response,
     wants_wait,
 )
-from kmu_dataguard.service.runs import Job, Pending, RunKey, Runs
+from kmu_dataguard.service.runs import Pending, RunKey, Runs
 from kmu_dataguard.service.upload import CHECK_GRANT, UploadLimits, check_endpoint
 from kmu_dataguard.sources.limits import MB
 
@@ -43,10 +42,9 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Request], Awaitable[Response]]
 
-#: Great Expectations' one context per process (engine/gx_internals.py) is not thread-safe:
-#: concurrent runs mixed up each other's batches ("Unable to find batch"). Runs take turns at
-#: the engine; --max-runs bounds the runs admitted (running or waiting for their turn).
-_ENGINE = threading.Lock()
+#: Runs of different gates go side by side in worker threads: the engine gives each thread
+#: its own GX data source and changes GX's shared context under its own lock
+#: (engine/gx_internals.py); --max-runs bounds the runs admitted at once.
 
 
 @dataclass(frozen=True)
@@ -71,12 +69,7 @@ def create_app(cfg: Config, tokens: Tokens, settings: ServiceSettings | None = N
         from kmu_dataguard.runner import run_gate
 
         gate, fail_on, lang = key
-        with _ENGINE:
-            return run_gate(gate, cfg, fail_on=fail_on, lang=lang)
-
-    def in_turn(job: Job) -> GateResult:
-        with _ENGINE:
-            return job()
+        return run_gate(gate, cfg, fail_on=fail_on, lang=lang)
 
     runs = Runs(run, max_runs=settings.max_runs, queue_s=settings.queue_s, keep=settings.keep_runs)
     upload_limits = UploadLimits(
@@ -210,9 +203,7 @@ def create_app(cfg: Config, tokens: Tokens, settings: ServiceSettings | None = N
         Route("/v1/runs/{run_id}/report", get_report),
         Route(
             "/v1/check",
-            answers_json(
-                check_endpoint(cfg, tokens, runs, upload_limits, settings.timeout_s, in_turn)
-            ),
+            answers_json(check_endpoint(cfg, tokens, runs, upload_limits, settings.timeout_s)),
             methods=["POST"],
         ),
         Route("/openapi.json", openapi),

@@ -91,9 +91,8 @@ def check_endpoint(
     runs: Runs,
     limits: UploadLimits,
     timeout_s: float,
-    in_turn: Callable[[Job], GateResult],
 ) -> Callable[[Request], Awaitable[Response]]:
-    """The handler of POST /v1/check; ``in_turn`` runs a job at the engine (its lock)."""
+    """The handler of POST /v1/check."""
 
     async def check_upload(request: Request) -> Response:
         tokens.require(request.headers.get("authorization"), CHECK_GRANT)
@@ -104,7 +103,7 @@ def check_endpoint(
             upload = await receive_upload(request, folder, limits)
             params = _parameters(request, upload)
             wait = params.pop("wait", None) != "false"
-            job = _check_job(cfg, upload, params, limits, in_turn)
+            job = _check_job(cfg, upload, params, limits)
             pending = runs.start_job(job)
             pending.task.add_done_callback(lambda _: shutil.rmtree(folder, ignore_errors=True))
             handed_over = True
@@ -154,7 +153,6 @@ def _check_job(
     upload: Upload,
     params: dict[str, str],
     limits: UploadLimits,
-    in_turn: Callable[[Job], GateResult],
 ) -> Job:
     """The check of the uploaded file, with the served configuration's suites, profiles,
     history and report folder; its result tidied for the caller."""
@@ -196,7 +194,7 @@ def _check_job(
 
     def job() -> GateResult:
         try:
-            result = in_turn(run)
+            result = run()
         except ConfigError as exc:  # a wrong parameter: no suite, a DATEV file without entity
             # run_check names its configuration "(command line)"; here it is the parameters
             message = _COMMAND_LINE.sub("", named(one_line(exc)))
