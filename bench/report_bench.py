@@ -2,6 +2,7 @@
 
     PYTHONPATH=. python bench/report_bench.py [--rows 1000000] [--repeat 3] [--large 2000000]
                                               [--code DIR] [--skip-large] [--skip-writers]
+                                              [--only-large]
 
 Three parts, each child process measured for wall time and peak RSS (``os.wait4``):
 
@@ -221,6 +222,7 @@ def main() -> None:
     parser.add_argument("--code", type=Path, default=ROOT, help="checkout to run dataguard from")
     parser.add_argument("--skip-large", action="store_true")
     parser.add_argument("--skip-writers", action="store_true")
+    parser.add_argument("--only-large", action="store_true", help="only part 3")
     args = parser.parse_args()
     from perf_bench import machine
 
@@ -228,9 +230,10 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=OUT) as tmp:
         work = Path(tmp)
-        rows_csv = side_by_side(args.rows, args.repeat, args.code.resolve(), work)
-        if not args.skip_writers:
-            writers(rows_csv, args.code.resolve())
+        if not args.only_large:
+            rows_csv = side_by_side(args.rows, args.repeat, args.code.resolve(), work)
+            if not args.skip_writers:
+                writers(rows_csv, args.code.resolve())
         if not args.skip_large:
             large(args.large, args.code.resolve(), work)
 
