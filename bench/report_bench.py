@@ -94,14 +94,15 @@ def side_by_side(rows: int, repeat: int, code: Path, work: Path) -> Path:
                     lists_of(report).rename(kept)
                 _remove(report)
     (s0, c0, r0), (s1, c1, r1) = (_median(plain), _median(reported))
-    records = sum(1 for _ in (kept / "customers.csv").open(encoding="utf-8-sig")) - 1
+    kept_csv = next(kept.glob("*.csv"))  # named after the check, i.e. the file
+    records = sum(1 for _ in kept_csv.open(encoding="utf-8-sig")) - 1
     print(f"\n{rows:,} rows, {records:,} failing-record rows, median of {repeat}:")
     print("| run | wall s | CPU s | peak RSS MiB |\n|---|---|---|---|")
     print(f"| without --report | {s0:.1f} | {c0:.1f} | {r0:.0f} |")
     print(f"| with --report | {s1:.1f} | {c1:.1f} | {r1:.0f} |")
     print(f"ratio wall {s1 / s0:.2f}x, CPU {c1 / c0:.2f}x (target <= 1.15x), "
           f"RSS {r1 - r0:+.0f} MiB\n", flush=True)  # fmt: skip
-    return kept / "customers.csv"
+    return kept_csv
 
 
 def writers(rows_csv: Path, code: Path) -> None:
