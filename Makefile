@@ -44,8 +44,10 @@ lint: $(BIN)/dataguard
 
 # Side by side: dataguard vs. plain Great Expectations vs. hand-written pandas at 100 k and 1 M
 # rows (CSV, SQLite, a throw-away PostgreSQL). BENCH_ARGS=--with-5m adds 5 M rows (long).
+# Then what --report adds at 1 M rows, and a list longer than an Excel sheet (report_bench.py).
 bench: $(BIN)/dataguard
 	PYTHONPATH=. $(BIN)/python bench/perf_bench.py $(BENCH_ARGS)
+	PYTHONPATH=. $(BIN)/python bench/report_bench.py $(REPORT_BENCH_ARGS)
 
 # dataguard serve on a warm server: the demo gates under 8 concurrent clients, beside the
 # CLI's cold time (bench/README.md). SERVE_BENCH_ARGS=--requests 20 for more samples.

@@ -120,3 +120,47 @@ def test_no_mask_shows_the_values(world, dataguard, tmp_path):
     texts, _ = _all_outputs(world, dataguard, tmp_path, "--no-mask")
     assert BAD_IBAN in texts["html"]
     assert BAD_IBAN in texts["junit"]
+
+
+def test_mask_result_masks_names_and_values_and_leaves_the_original_alone():
+    from datetime import UTC, datetime
+
+    from kmu_dataguard.exit_codes import ExitCode
+    from kmu_dataguard.report.masking import mask_result
+    from kmu_dataguard.results import (
+        CheckResult,
+        ExpectationOutcome,
+        GateResult,
+        RecordContext,
+        Severity,
+        Verdict,
+    )
+
+    outcome = ExpectationOutcome(
+        id="c.email",
+        type="expect_column_values_to_be_valid_email",
+        column="email",
+        severity=Severity.CRITICAL,
+        success=False,
+        failing_keys=["K1", "K2"],
+        failing_values=["max.mustermann@example.de", None],
+    )
+    names = {"K1": ("Max Mustermann", "Köln"), "K2": ("Müller GmbH", "Bonn")}
+    check = CheckResult(
+        "c", "x.csv", "customers", "id", 2, [outcome], verdict=Verdict.BLOCKED,
+        context=RecordContext("name", "city", dict(names)),
+    )  # fmt: skip
+    result = GateResult(
+        None, Verdict.BLOCKED, ExitCode.BLOCKED, datetime.now(UTC), 1.0, Severity.CRITICAL,
+        [check],
+    )  # fmt: skip
+    masked = mask_result(result)
+    shown = masked.checks[0]
+    assert shown.expectations[0].failing_values == ["m***@example.de", None]
+    assert dict(shown.context.values) == {"K1": ("M*** M***", "Köln"), "K2": names["K2"]}
+    assert shown.context.values.get("K1") == ("M*** M***", "Köln")
+    assert "K3" not in shown.context.values
+    # The original keeps the real values; the keys are shared, not copied.
+    assert outcome.failing_values[0] == "max.mustermann@example.de"
+    assert check.context.values == names
+    assert shown.expectations[0].failing_keys is outcome.failing_keys

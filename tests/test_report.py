@@ -135,7 +135,7 @@ def test_a_run_failing_midway_leaves_the_previous_report_intact(world, tmp_path,
     runs_before = [p.name for p in _runs(report)]
     written: list[Path] = []
 
-    def exploding_xlsx(check, path, lang):
+    def exploding_xlsx(check, path, lang, rows=None):
         # The CSV of this check and the lists before it are written; then the disk is "full".
         written.append(path)
         raise OSError(28, "No space left on device")

@@ -17,33 +17,41 @@ column keeps its position whether the history is on or not.
 from __future__ import annotations
 
 import csv
-import io
+import heapq
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from kmu_dataguard.entities import column_label
 from kmu_dataguard.outputs.files import bounded_name
-from kmu_dataguard.report.i18n import Lang, Texts
+from kmu_dataguard.report.i18n import Lang, Texts, format_number
 from kmu_dataguard.report.since import compared, since_marks
 from kmu_dataguard.results import CheckResult, ExpectationOutcome
 
 __all__ = [
+    "SHEET_ROWS",
     "ExportRow",
     "export_rows",
     "export_stem",
+    "first_rows",
     "neutralise",
+    "sheets_needed",
     "write_csv",
     "write_xlsx",
 ]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Rows per sheet of the XLSX list, the header row included: Excel's limit. A longer list
+#: continues on further sheets; the CSV always holds every row in one file.
+SHEET_ROWS = 1_048_576
 # Characters XML 1.0 (and so XLSX) cannot hold.
+_QUOTES = {"de": "\u201e{}\u201c", "en": "\u201c{}\u201d"}  # „Blatt“, “sheet”
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # slots: 125 000 of them are built per list, fast and small
 class ExportRow:
     key: str
     name: str  # the record's name and city, so nobody has to look the key up
@@ -76,15 +84,36 @@ def failing_outcomes(check: CheckResult) -> list[ExpectationOutcome]:
 
 def export_rows(check: CheckResult, t: Texts) -> list[ExportRow]:
     """Every failing record of ``check`` with the rule it failed, sorted by key."""
-    rows: list[tuple[tuple[Any, ...], ExportRow]] = []
+    return first_rows(check, t, None)[0]
+
+
+def first_rows(check: CheckResult, t: Texts, limit: int | None) -> tuple[list[ExportRow], int, int]:
+    """The first ``limit`` rows of the list (None: all), its length and how many records it names.
+
+    Only the rows returned are built: the page shows 1 000 of a list of 125 000.
+    """
     known = check.context.values if check.context is not None else {}
     marks = since_marks(check) or {}
+    since_text = {mark: t(f"since.{mark}") for mark in set(marks.values())}
+    # Per outcome, what every one of its rows shows: worked out once, not per row.
+    shared: list[tuple[str, str, str, str, str, dict[str, str]]] = []
+    entries: list[tuple[tuple[int, int, str], int, str, Any]] = []
     for order, outcome in enumerate(failing_outcomes(check)):
         column = (
             column_label(outcome.column, t.lang, check.source_headers) if outcome.column else ""
         )
         groups = _groups(outcome)
         group_of = {k: str(i) for i, g in enumerate(groups, 1) for k in g["keys"]}
+        shared.append(
+            (
+                outcome.id,
+                column,
+                t(f"severity.{outcome.severity}"),
+                t.pick(outcome.meta.get("protects")),
+                str(outcome.meta.get("rule") or ""),
+                group_of,
+            )
+        )
         keys = list(outcome.failing_keys)
         values = list(outcome.failing_values) + [None] * (len(keys) - len(outcome.failing_values))
         # Keys named only in groups (duplicate clusters, broken references) are records too.
@@ -97,23 +126,34 @@ def export_rows(check: CheckResult, t: Texts) -> list[ExportRow]:
                     values.append(None)
         for key, value in zip(keys, values, strict=True):
             key_text = "" if key is None else str(key)
-            name, city = known.get(key_text, (None, None))
-            row = ExportRow(
-                key=key_text,
-                name=name or "",
-                city=city or "",
-                expectation=outcome.id,
-                column=column,
-                severity=t(f"severity.{outcome.severity}"),
-                value="" if value is None else str(value),
-                group=group_of.get(key_text, ""),
-                problem=t.pick(outcome.meta.get("protects")),
-                rule=str(outcome.meta.get("rule") or ""),
-                since=t(f"since.{marks[key_text]}") if key_text in marks else "",
+            entries.append((_natural(key_text), order, key_text, value))
+    total = len(entries)
+    affected = len({e[2] for e in entries})
+    by_key = itemgetter(0, 1)  # stable: a key's rows in the order of the suite's rules
+    if limit is None or limit >= total:
+        entries.sort(key=by_key)
+    else:
+        entries = heapq.nsmallest(limit, entries, key=by_key)
+    rows = []
+    for _, order, key_text, value in entries:
+        expectation, column, severity, problem, rule, group_of = shared[order]
+        name, city = known.get(key_text, (None, None))
+        rows.append(
+            ExportRow(
+                key_text,
+                name or "",
+                city or "",
+                expectation,
+                column,
+                severity,
+                "" if value is None else str(value),
+                group_of.get(key_text, ""),
+                problem,
+                rule,
+                since_text[marks[key_text]] if key_text in marks else "",
             )
-            rows.append(((_natural(key_text), order), row))
-    rows.sort(key=lambda item: item[0])
-    return [row for _, row in rows]
+        )
+    return rows, total, affected
 
 
 def key_label(check: CheckResult, t: Texts) -> str:
@@ -154,9 +194,10 @@ def _with_since(check: CheckResult) -> bool:
 
 
 def _cells(row: ExportRow, fields: list[str], since: bool) -> list[str]:
+    """The row's cells, each one neutralised (inline: this runs for every cell of a list)."""
     who = [getattr(row, f) for f in fields]
     return [
-        neutralise(v)
+        "'" + v if v.startswith(_FORMULA_START) else v
         for v in (
             row.key,
             *who,
@@ -172,69 +213,106 @@ def _cells(row: ExportRow, fields: list[str], since: bool) -> list[str]:
     ]
 
 
-def render_csv(check: CheckResult, t: Texts) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in headers(check, t)])
+def write_csv(
+    check: CheckResult, path: Path, lang: Lang, rows: list[ExportRow] | None = None
+) -> Path:
+    """The list as CSV; ``rows`` are :func:`export_rows` when the caller already has them.
+
+    Streamed to the file in one ``writerows``: no second copy of the list as one big string.
+    """
+    t = Texts(lang)
+    rows = export_rows(check, t) if rows is None else rows
     fields = context_fields(check)
     since = _with_since(check)
-    writer.writerows(_cells(r, fields, since) for r in export_rows(check, t))
-    return "\ufeff" + buffer.getvalue()
-
-
-def write_csv(check: CheckResult, path: Path, lang: Lang) -> Path:
-    path.write_text(render_csv(check, Texts(lang)), encoding="utf-8", newline="")
+    # "utf-8-sig" writes the byte-order mark German Excel needs to see UTF-8.
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        writer.writerow([neutralise(h) for h in headers(check, t)])
+        writer.writerows(_cells(r, fields, since) for r in rows)
     return path
 
 
-def write_xlsx(check: CheckResult, path: Path, lang: Lang) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+def sheets_needed(rows: int) -> int:
+    """How many sheets a list of ``rows`` records fills, a header row on each."""
+    return max(1, -(-rows // (SHEET_ROWS - 1)))
+
+
+def write_xlsx(
+    check: CheckResult, path: Path, lang: Lang, rows: list[ExportRow] | None = None
+) -> Path:
+    """The list as XLSX, streamed row by row (XlsxWriter's constant-memory mode).
+
+    Every cell is a text cell, so "=..." never becomes a formula, "0049..." keeps its zeros and
+    "http://..." stays text. A list longer than a sheet continues on sheets "<check> (2)", …,
+    each with the header row; the first sheet says so beside its header.
+    """
+    import xlsxwriter
 
     t = Texts(lang)
-    rows = export_rows(check, t)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=_sheet_title(check.name))
-    names = headers(check, t)
+    rows = export_rows(check, t) if rows is None else rows
+    names = [_xlsx_text(neutralise(h)) for h in headers(check, t)]
     fields = context_fields(check)
     since = _with_since(check)
     widths = [14, *([30, 18][: len(fields)]), 34, 16, 10, 30, 8, 60, 10, *([10] if since else [])]
-    for i, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "A2"
-    last = get_column_letter(len(names))
-    sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
-    bold = Font(bold=True)
-    header = []
-    for name in names:
-        cell = WriteOnlyCell(sheet, value=_xlsx_text(neutralise(name)))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, v) for v in _cells(row, fields, since)])
-    book.save(path)
+    per_sheet = SHEET_ROWS - 1
+    titles = _sheet_titles(_sheet_title(check.name), sheets_needed(len(rows)))
+    book = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,  # each row goes to disk when the next one starts
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    try:
+        bold = book.add_format({"bold": True})
+        for part, title in enumerate(titles):
+            sheet = book.add_worksheet(title)
+            first = part * per_sheet
+            count = min(per_sheet, len(rows) - first)
+            for i, width in enumerate(widths):
+                sheet.set_column(i, i, width)
+            sheet.freeze_panes(1, 0)
+            sheet.autofilter(0, 0, count, len(names) - 1)
+            for col, name in enumerate(names):
+                sheet.write_string(0, col, name, bold)
+            if part == 0 and len(titles) > 1:
+                note = t(
+                    "xlsx.continued",
+                    total=format_number(len(rows), lang),
+                    sheets=", ".join(_QUOTES[lang].format(s) for s in titles[1:]),
+                )
+                sheet.write_string(0, len(names) + 1, _xlsx_text(note), bold)
+            write = sheet.write_string
+            for r in range(count):
+                for col, value in enumerate(_cells(rows[first + r], fields, since)):
+                    if value:  # an empty cell stays empty, as the steward's filter expects
+                        write(r + 1, col, _xlsx_text(value))
+    finally:
+        book.close()
     return path
 
 
-def _xlsx_cell(sheet: Any, text: str) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
-    # Always a string cell: openpyxl would otherwise turn "=..." into a formula.
-    cell = WriteOnlyCell(sheet, value=_xlsx_text(text))
-    cell.data_type = "s"
-    return cell
-
-
 def _xlsx_text(text: str) -> str:
-    return _ILLEGAL_XML.sub("\ufffd", text)
+    return _ILLEGAL_XML.sub("\ufffd", text) if _ILLEGAL_XML.search(text) else text
 
 
 def _sheet_title(name: str) -> str:
-    title = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'")[:31]
-    return title or "check"
+    return _cut(re.sub(r"[\[\]:*?/\\]", "_", name), 31) or "check"
+
+
+def _sheet_titles(title: str, count: int) -> list[str]:
+    """``title``, then ``title (2)``, … each cut so it stays within Excel's 31 characters."""
+    return [title] + [f"{_cut(title, 31 - len(f' ({n})'))} ({n})" for n in range(2, count + 1)]
+
+
+def _cut(text: str, units: int) -> str:
+    """``text`` in at most ``units`` UTF-16 units (Excel counts so), no ``'`` at either end."""
+    text = text.strip("'")
+    while len(text.encode("utf-16-le")) > 2 * units:
+        text = text[:-1]
+    return text.strip("'")
 
 
 def _groups(outcome: ExpectationOutcome) -> list[dict[str, Any]]:

@@ -25,12 +25,12 @@ from typing import Any
 from kmu_dataguard.consistency.reasons import localize
 from kmu_dataguard.entities import column_label
 from kmu_dataguard.report.export import (
-    _groups,
     context_fields,
     context_labels,
-    export_rows,
     failing_outcomes,
+    first_rows,
     key_label,
+    sheets_needed,
 )
 from kmu_dataguard.report.i18n import (
     Lang,
@@ -47,7 +47,8 @@ from kmu_dataguard.results import CheckResult, ExpectationOutcome, GateResult
 
 __all__ = ["PAGE_ROWS", "HistoryEntry", "render_report"]
 
-#: Failing-record rows per check listed in the page; the export has all of them.
+#: Failing-record rows per check listed in the page; the export has all of them. Grouped
+#: findings (duplicate clusters) are bounded alike: at most this many keys per expectation.
 PAGE_ROWS = 1000
 #: Rows per page of the in-page pager (the script pages; without script all rows show).
 PAGER_ROWS = 50
@@ -152,7 +153,7 @@ def _check_view(
     failed = failing_outcomes(check)
     errored = [e for e in check.expectations if e.error is not None]
     passed = [e for e in check.expectations if e.success and e.error is None]
-    rows = export_rows(check, t)
+    rows, total, affected = first_rows(check, t, PAGE_ROWS)
     fields = context_fields(check)
     by_id = {e.id: e for e in check.expectations}
     marks = since_marks(check)
@@ -170,7 +171,7 @@ def _check_view(
             "group": r.group,
             "since": (marks or {}).get(r.key),
         }
-        for r in rows[:PAGE_ROWS]
+        for r in rows
     ]
     return {
         "name": check.name,
@@ -187,9 +188,11 @@ def _check_view(
         "errored": [_outcome_view(e, t, check) for e in errored],
         "passed": [_outcome_view(e, t, check) for e in passed],
         "records": records,
-        "records_total": len(rows),
-        "affected": len({r.key for r in rows}),
+        "records_total": total,
+        "affected": affected,
         "links": links if rows and links else None,
+        # an XLSX longer than Excel's sheet continues on further sheets: the page says so
+        "sheets": sheets_needed(total),
         "marked": marks is not None,
         "since": _since_view(check, result, t),
     }
@@ -212,7 +215,6 @@ def _since_view(check: CheckResult, result: GateResult, t: Texts) -> dict[str, A
 
 
 def _outcome_view(outcome: ExpectationOutcome, t: Texts, check: CheckResult) -> dict[str, Any]:
-    groups = _groups(outcome)
     known = check.context.values if check.context is not None else {}
     return {
         "id": outcome.id,
@@ -235,19 +237,38 @@ def _outcome_view(outcome: ExpectationOutcome, t: Texts, check: CheckResult) -> 
         "truncated": outcome.failing_keys_truncated,
         "groups": [
             {
-                "keys": g["keys"],
+                "keys": keys,
                 # "Müller GmbH, Dresden" beside each key: which records to merge or correct
-                "who": [_who(known.get(k)) for k in g["keys"]],
+                "who": [_who(known.get(k)) for k in keys],
+                "more": more,
                 "score": (
-                    format_number(float(g["score"]), t.lang, 2)
-                    if isinstance(g["score"], int | float)
+                    format_number(float(g.score), t.lang, 2)
+                    if isinstance(g.score, int | float)
                     else ""
                 ),
-                "reason": localize(g["reason"], t.lang),
+                "reason": localize(g.reason, t.lang),
             }
-            for g in groups
+            for g, keys, more in _page_groups(outcome)
         ],
+        "groups_total": len(outcome.groups),
     }
+
+
+def _page_groups(outcome: ExpectationOutcome) -> list[tuple[Any, list[str], int]]:
+    """The groups the page shows, with their keys as text and how many keys it leaves out.
+
+    At most ``PAGE_ROWS`` keys in all, as for the records table: 50 000 duplicate clusters
+    must not make a page nobody can open. The lists hold every group.
+    """
+    shown = []
+    budget = PAGE_ROWS
+    for group in outcome.groups:
+        if budget <= 0:
+            break
+        keys = ["" if k is None else str(k) for k in group.keys[:budget]]
+        shown.append((group, keys, len(group.keys) - len(keys)))
+        budget -= len(keys)
+    return shown
 
 
 def _who(context: tuple[str | None, str | None] | None) -> str:

@@ -187,6 +187,24 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "The list of records was shortened when checking (--max-keys).",
     ),
     "groups": ("Zusammengehörige Datensätze", "Related records"),
+    "groups_capped": (
+        "Die Seite zeigt {shown} von {total} Gruppen; {more} weitere stehen in der "
+        "Excel-/CSV-Datei.",
+        "This page shows {shown} of {total} groups; {more} more are in the Excel/CSV file.",
+    ),
+    "group_keys_capped": ("und {more} weitere in der Liste", "and {more} more in the list"),
+    "xlsx_split": (
+        "Die Excel-Datei verteilt die {total} Einträge auf {sheets} Blätter (ein Excel-Blatt fasst "
+        "1.048.575 Zeilen); die CSV-Datei enthält alle in einer Datei.",
+        "The Excel file spreads the {total} entries over {sheets} sheets (an Excel sheet holds "
+        "1,048,575 rows); the CSV file holds all of them in one file.",
+    ),
+    "xlsx.continued": (
+        "Diese Liste hat {total} Zeilen, mehr als ein Excel-Blatt fasst: sie geht auf den "
+        "Blättern {sheets} weiter. Die CSV-Datei enthält alle Zeilen in einer Datei.",
+        "This list has {total} rows, more than an Excel sheet holds: it continues on the sheets "
+        "{sheets}. The CSV file holds every row in one file.",
+    ),
     "group": ("Gruppe", "Group"),
     "records": ("Datensätze", "Records"),
     "score": ("Übereinstimmung", "Match"),

@@ -9,9 +9,10 @@ failing-records export is the one output that is never masked: the steward needs
 
 from __future__ import annotations
 
-import copy
 import re
-from typing import Any, Literal
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from typing import Any, Literal, cast
 
 from kmu_dataguard.results import ExpectationOutcome, GateResult
 
@@ -114,24 +115,59 @@ def mask_values(outcome: ExpectationOutcome) -> list[Any]:
 
 
 def mask_result(result: GateResult) -> GateResult:
-    """A copy of ``result`` with personal values masked (failing values, observed values)."""
+    """A copy of ``result`` with personal values masked (failing values, observed values).
+
+    Only what masking changes is new (the outcomes' values, the record names); keys, groups and
+    the rest are shared with ``result``, not copied: a million failing keys are not held twice.
+    Read the copy, do not change it.
+    """
     from kmu_dataguard.validators.catalog import HISTORY_TYPES
 
-    masked = copy.deepcopy(result)
-    for check in masked.checks:
+    checks = []
+    for check in result.checks:
+        outcomes = []
         for outcome in check.expectations:
             if outcome.type in HISTORY_TYPES:
-                continue  # "old → new" was masked when judged: the history holds no raw value
-            outcome.failing_values = mask_values(outcome)
+                # "old → new" was masked when judged: the history holds no raw value
+                outcomes.append(replace(outcome))
+                continue
             kinds = column_kinds(outcome.column, outcome.type)
-            if isinstance(outcome.observed_value, str) and any(kinds):
-                outcome.observed_value = _mask_generic(outcome.observed_value)
-        if check.context is not None and check.context.personal:
-            check.context.values = {
-                k: (mask_record_name(name), city)
-                for k, (name, city) in check.context.values.items()
-            }
-    return masked
+            observed = outcome.observed_value
+            if isinstance(observed, str) and any(kinds):
+                observed = _mask_generic(observed)
+            outcomes.append(
+                replace(outcome, failing_values=mask_values(outcome), observed_value=observed)
+            )
+        context = check.context
+        if context is not None and context.personal:
+            # Masked when read: a page shows a thousand of 100 000 names.
+            context = replace(context, values=cast(Any, _MaskedNames(context.values)))
+        checks.append(replace(check, expectations=outcomes, context=context))
+    return replace(result, checks=checks)
+
+
+class _MaskedNames(Mapping[str, tuple[str | None, str | None]]):
+    """A record context's (name, city) by key, the name masked as :func:`mask_record_name`."""
+
+    def __init__(self, raw: Mapping[str, tuple[str | None, str | None]]) -> None:
+        self._raw = raw
+        self._masked: dict[str, tuple[str | None, str | None]] = {}
+
+    def __getitem__(self, key: str) -> tuple[str | None, str | None]:
+        found = self._masked.get(key)
+        if found is None:
+            name, city = self._raw[key]
+            found = self._masked[key] = (mask_record_name(name), city)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 def mask_record_name(name: str | None) -> str | None:

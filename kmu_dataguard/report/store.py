@@ -34,10 +34,10 @@ from pathlib import Path
 
 from kmu_dataguard.errors import RunStopped
 from kmu_dataguard.outputs.files import atomic_write_text, bounded_name, umask
-from kmu_dataguard.report.export import export_stem, write_csv, write_xlsx
+from kmu_dataguard.report.export import export_rows, export_stem, write_csv, write_xlsx
 from kmu_dataguard.report.export import failing_outcomes as _failing
 from kmu_dataguard.report.html import HistoryEntry, render_report
-from kmu_dataguard.report.i18n import Lang, format_datetime
+from kmu_dataguard.report.i18n import Lang, Texts, format_datetime
 from kmu_dataguard.results import GateResult
 
 __all__ = ["DEFAULT_KEEP", "RUNS", "atomic_write_text", "write_report"]
@@ -245,8 +245,11 @@ def _write_exports(result: GateResult, folder: Path, lang: Lang) -> dict[str, tu
             stem += "_"
         used.add(stem.lower())
         (folder / EXPORTS).mkdir(exist_ok=True)
-        write_csv(check, folder / EXPORTS / f"{stem}.csv", lang)
-        write_xlsx(check, folder / EXPORTS / f"{stem}.xlsx", lang)
+        # Built once for both lists: the failing records, never the checked table.
+        rows = export_rows(check, Texts(lang))
+        write_csv(check, folder / EXPORTS / f"{stem}.csv", lang, rows)
+        write_xlsx(check, folder / EXPORTS / f"{stem}.xlsx", lang, rows)
+        del rows
         links[check.name] = (f"{EXPORTS}/{stem}.csv", f"{EXPORTS}/{stem}.xlsx")
     return links
 
