@@ -106,9 +106,10 @@ def side_by_side(rows: int, repeat: int, code: Path, work: Path) -> Path:
 
 
 def writers(rows_csv: Path, code: Path) -> None:
-    """XlsxWriter (constant_memory) vs. openpyxl (write_only) on the same rows, fresh processes."""
+    """Our text-cell writer (what the report uses) vs. XlsxWriter (constant_memory) vs.
+    openpyxl (write_only) on the same rows, each in a fresh process."""
     print(f"writers on {rows_csv.name} (all cells text):")
-    for name in ("xlsxwriter", "openpyxl"):
+    for name in ("text_xlsx", "xlsxwriter", "openpyxl"):
         target = rows_csv.with_suffix(f".{name}.xlsx")
         wall, rss, exit_code, cpu = run_child(
             [sys.executable, __file__, "--write-with", name, str(rows_csv), str(target)], code
@@ -123,7 +124,12 @@ def _write_with(name: str, source: Path, target: Path) -> None:
     with source.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh, delimiter=";"))
     start = time.perf_counter()
-    if name == "xlsxwriter":
+    if name == "text_xlsx":
+        from kmu_dataguard.outputs.text_xlsx import TextSheet, write_text_workbook
+
+        header, *body = rows
+        write_text_workbook(target, [TextSheet("customers", header, body, [14] * len(header))])
+    elif name == "xlsxwriter":
         import xlsxwriter
 
         book = xlsxwriter.Workbook(str(target), {"constant_memory": True, "strings_to_numbers":

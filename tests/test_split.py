@@ -468,7 +468,7 @@ def test_a_source_changed_since_it_was_checked_is_not_split(tmp_path):
 
 
 def test_text_xlsx_holds_any_text_as_text(tmp_path):
-    from kmu_dataguard.split.text_xlsx import write_text_xlsx
+    from kmu_dataguard.outputs.text_xlsx import write_text_xlsx
 
     path = tmp_path / "t.xlsx"
     rows = [["<b>&amp;", "a\x01b", "=1+1", "0049 30", "x\ud800y"], ["", "2024-01-02", "1e5"]]

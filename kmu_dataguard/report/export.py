@@ -19,7 +19,9 @@ from __future__ import annotations
 import csv
 import heapq
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -46,9 +48,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Rows per sheet of the XLSX list, the header row included: Excel's limit. A longer list
 #: continues on further sheets; the CSV always holds every row in one file.
 SHEET_ROWS = 1_048_576
-# Characters XML 1.0 (and so XLSX) cannot hold.
 _QUOTES = {"de": "\u201e{}\u201c", "en": "\u201c{}\u201d"}  # „Blatt“, “sheet”
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(slots=True)  # slots: 125 000 of them are built per list, fast and small
@@ -240,62 +240,47 @@ def sheets_needed(rows: int) -> int:
 def write_xlsx(
     check: CheckResult, path: Path, lang: Lang, rows: list[ExportRow] | None = None
 ) -> Path:
-    """The list as XLSX, streamed row by row (XlsxWriter's constant-memory mode).
+    """The list as XLSX, streamed row by row (:mod:`kmu_dataguard.outputs.text_xlsx`).
 
     Every cell is a text cell, so "=..." never becomes a formula, "0049..." keeps its zeros and
     "http://..." stays text. A list longer than a sheet continues on sheets "<check> (2)", …,
     each with the header row; the first sheet says so beside its header.
     """
-    import xlsxwriter
+    from kmu_dataguard.outputs.text_xlsx import TextSheet, write_text_workbook
 
     t = Texts(lang)
     rows = export_rows(check, t) if rows is None else rows
-    names = [_xlsx_text(neutralise(h)) for h in headers(check, t)]
+    names = [neutralise(h) for h in headers(check, t)]
     fields = context_fields(check)
     since = _with_since(check)
     widths = [14, *([30, 18][: len(fields)]), 34, 16, 10, 30, 8, 60, 10, *([10] if since else [])]
     per_sheet = SHEET_ROWS - 1
     titles = _sheet_titles(_sheet_title(check.name), sheets_needed(len(rows)))
-    book = xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": True,  # each row goes to disk when the next one starts
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
-    try:
-        bold = book.add_format({"bold": True})
-        for part, title in enumerate(titles):
-            sheet = book.add_worksheet(title)
-            first = part * per_sheet
-            count = min(per_sheet, len(rows) - first)
-            for i, width in enumerate(widths):
-                sheet.set_column(i, i, width)
-            sheet.freeze_panes(1, 0)
-            sheet.autofilter(0, 0, count, len(names) - 1)
-            for col, name in enumerate(names):
-                sheet.write_string(0, col, name, bold)
-            if part == 0 and len(titles) > 1:
-                note = t(
-                    "xlsx.continued",
-                    total=format_number(len(rows), lang),
-                    sheets=", ".join(_QUOTES[lang].format(s) for s in titles[1:]),
-                )
-                sheet.write_string(0, len(names) + 1, _xlsx_text(note), bold)
-            write = sheet.write_string
-            for r in range(count):
-                for col, value in enumerate(_cells(rows[first + r], fields, since)):
-                    if value:  # an empty cell stays empty, as the steward's filter expects
-                        write(r + 1, col, _xlsx_text(value))
-    finally:
-        book.close()
+    note = None
+    if len(titles) > 1:
+        note = t(
+            "xlsx.continued",
+            total=format_number(len(rows), lang),
+            sheets=", ".join(_QUOTES[lang].format(s) for s in titles[1:]),
+        )
+
+    def part(first: int) -> Iterator[list[str]]:
+        for row in islice(rows, first, first + per_sheet):
+            yield _cells(row, fields, since)
+
+    sheets = [
+        TextSheet(
+            title,
+            names,
+            part(n * per_sheet),
+            widths,
+            note if n == 0 else None,
+            count=min(per_sheet, len(rows) - n * per_sheet),
+        )
+        for n, title in enumerate(titles)
+    ]
+    write_text_workbook(path, sheets)
     return path
-
-
-def _xlsx_text(text: str) -> str:
-    return _ILLEGAL_XML.sub("\ufffd", text) if _ILLEGAL_XML.search(text) else text
 
 
 def _sheet_title(name: str) -> str:

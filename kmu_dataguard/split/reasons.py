@@ -103,7 +103,7 @@ def write_reasons(
     path: Path, check: CheckResult, with_name: bool, rows: list[list[str]], t: Texts
 ) -> None:
     """Write the rows (cells as text, neutralised) to ``path`` as one sheet."""
-    from kmu_dataguard.split.text_xlsx import write_text_xlsx
+    from kmu_dataguard.outputs.text_xlsx import write_text_xlsx
 
     shown = [[neutralise(c) for c in cells] for cells in rows[:MAX_ROWS]]
     if len(rows) > MAX_ROWS:
