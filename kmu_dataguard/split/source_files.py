@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from kmu_dataguard.sources.limits import Limits
+    from kmu_dataguard.split.raw_records import RawFile
 
-__all__ = ["SourceRecords", "source_records"]
+__all__ = ["SourceRecords", "delimited_raw", "source_records"]
 
 
 @dataclass
@@ -81,6 +82,13 @@ def source_records(
             out.write(b"".join([records[i] for i in indices]))
 
     return SourceRecords(len(raw.records), table, ext, write)
+
+
+def delimited_raw(
+    data: bytes, encoding: str | None, delimiter: str | None, source: str, limits: Limits
+) -> RawFile:
+    """A delimited file's header and raw records, as :func:`source_records` cuts them."""
+    return _raw(data, encoding, delimiter, 1, source, datev=False, limits=limits)
 
 
 def _changed(source: str, detail: str = "") -> SourceError:
