@@ -158,7 +158,7 @@ def write_fix(
 
     def write_log(path: Path) -> None:
         cells = [[neutralise(v) for v in r] for r in rows]
-        if path.suffix.lower() == ".xlsx":
+        if log.suffix.lower() == ".xlsx":  # ``path`` is the temporary file
             from kmu_dataguard.split.text_xlsx import write_text_xlsx
 
             sheet = "Änderungen" if t == "de" else "Changes"
