@@ -227,3 +227,34 @@ def test_replace_fields_quotes_only_where_needed_and_refuses_a_mismatch():
     assert replace_fields("a;b;c", ";", {2: ("c", "C")}) == "a;b;C"
     assert replace_fields("a;b;c\n", ";", {1: ("not b", "x")}) is None
     assert replace_fields('a;"b"x;c\n', ";", {0: ("a", "A")}) is None
+
+
+def test_utf8_bom_comma_lf_with_a_quoted_line_break_keeps_every_other_byte(dataguard, tmp_path):
+    header = HEADER.replace(";", ",")
+    multi = (
+        'K5,"Zeile\nmit Umbruch, und Komma",Weg 5,20095,Hamburg,DE,DE118619592,,'
+        "DE89370400440532013000,COBADEFFXXX,e@example.de,+49 40 1234567,EUR,30,"
+    )
+    fixable = next(csv.reader([FIXABLE], delimiter=";"))
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(fixable)
+    source = tmp_path / "kunden.csv"
+    data = b"\xef\xbb\xbf" + (header + "\n" + multi + "\n" + buffer.getvalue()).encode("utf-8")
+    source.write_bytes(data)
+    out = tmp_path / "fixed.csv"
+    run = _fix(dataguard, source, out)
+    assert run.code == 0, run.err
+    fixed = buffer.getvalue().replace("1067", "01067").replace("Deutschland", "DE")
+    fixed = fixed.replace("EURO", "EUR")
+    assert out.read_bytes() == data[: -len(buffer.getvalue().encode())] + fixed.encode()
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf" + header.encode() + b"\n" + multi.encode())
+
+
+def test_a_source_that_cannot_be_checked_writes_nothing_and_says_so_in_json(dataguard, tmp_path):
+    source = tmp_path / "kunden.csv"
+    source.write_text("customer_id;name\nK1;A\n", encoding="utf-8")
+    run = _fix(dataguard, source, tmp_path / "fixed.csv")
+    assert run.code == 3 and "could not be checked, no copy written" in run.err
+    assert json.loads(run.out)["exit_code"] == 3
+    assert not (tmp_path / "fixed.csv").exists()
+    assert not (tmp_path / "fixed.changes.csv").exists()

@@ -117,8 +117,8 @@ def fix(
         texts = _TEXTS["de" if result.lang == "de" else "en"]
         if result.errors or not kept:
             detail = "; ".join(e.message for e in result.errors) or "not a file"
-            click.echo(texts["error"].format(source=source, detail=detail), err=True)
-            return int(ExitCode.UNAVAILABLE)
+            message = texts["error"].format(source=source, detail=detail)
+            return _error(message, int(ExitCode.UNAVAILABLE), output_format)
         summary = write_fix(result.checks[0], kept[0], out_path, log_path, result.lang)
         # A fix can make a rule apply that did not before (PLZ rules once the country is
         # DE): the copy is checked and fixed again until nothing more changes.
@@ -136,8 +136,7 @@ def fix(
         else:
             copy = run_check(str(out_path), suite, **options)
     except DataguardError as exc:
-        click.echo(f"dataguard fix: {exc}", err=True)
-        return int(exc.exit_code)
+        return _error(f"dataguard fix: {exc}", int(exc.exit_code), output_format)
     remaining = [
         {"id": o.id, "column": o.column, "failing": o.unexpected_count}
         for c in copy.checks
@@ -169,3 +168,11 @@ def fix(
             texts["remaining"].format(rule=item["id"], column=item["column"], count=item["failing"])
         )
     return int(ExitCode.PASS)
+
+
+def _error(message: str, code: int, output_format: str) -> int:
+    """The message on stderr; in JSON mode also one document on stdout, nothing written."""
+    click.echo(message, err=True)
+    if output_format == "json":
+        click.echo(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False))
+    return code

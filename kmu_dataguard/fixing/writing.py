@@ -137,6 +137,11 @@ def write_fix(
             continue
         records[row] = encoded
         applied += row_changes
+    if earlier is not None and not applied:  # a round with nothing new: the files stand
+        return FixSummary(
+            earlier.out, earlier.log, earlier.changed_values, earlier.changed_records,
+            without, earlier.log_rows, earlier.records,
+        )  # fmt: skip
     t = "de" if lang == "de" else "en"
     key = check.key if check.key in frame.columns else None
     headers = {c: check.source_headers.get(c, c) for c in frame.columns}
