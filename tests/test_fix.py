@@ -15,9 +15,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from kmu_dataguard.fixing.fields import cut_fields, replace_fields
+from tests.support.datev_files import datev_header, datev_line
+from tests.support.datev_titles import TITLES
 
 HEADER = (
     "customer_id;name;street;postal_code;city;country;vat_id;tax_number;iban;bic;email;phone;"
@@ -159,16 +161,46 @@ def test_unwritable_target_is_exit_3_and_leaves_nothing(dataguard, tmp_path):
     assert list(out_dir.iterdir()) == []
 
 
-def test_xlsx_source_is_refused_with_a_clear_message(dataguard, tmp_path):
+def test_xlsx_keeps_its_sheet_and_cell_types_with_the_fixed_cells_as_text(dataguard, tmp_path):
     book = Workbook()
     sheet = book.active
-    for row in csv.reader([HEADER, FIXABLE], delimiter=";"):
-        sheet.append(row)
+    sheet.title = "Kunden"
+    header, fixable, good = (next(csv.reader([r], delimiter=";")) for r in (HEADER, FIXABLE, GOOD))
+    sheet.append(header)
+    fixable[3] = 1067  # Excel made the PLZ a number and dropped the zero
+    sheet.append([int(v) if v == "30" else v for v in fixable])
+    sheet.append([int(v) if v == "30" else v for v in good])
     source = tmp_path / "kunden.xlsx"
     book.save(source)
-    run = _fix(dataguard, source, tmp_path / "fixed.xlsx")
-    assert run.code == 2 and "delimited text files" in run.err
-    assert not (tmp_path / "fixed.xlsx").exists()
+    before = _sha(source)
+    run = _fix(dataguard, source, tmp_path / "fixed.csv")
+    assert run.code == 2 and ".xlsx" in run.err
+    out = tmp_path / "fixed.xlsx"
+    run = _fix(dataguard, source, out)
+    assert run.code == 0, run.err
+    assert _sha(source) == before
+    rows = list(load_workbook(out)["Kunden"].iter_rows(values_only=True))
+    assert rows[0] == tuple(header)
+    assert rows[1][3] == "01067" and rows[1][5] == "DE" and rows[1][12] == "EUR"
+    assert rows[1][13] == 30  # an unchanged number stays a number
+    assert rows[2] == tuple(int(v) if v == "30" else (v or None) for v in good)
+    now = _failing(dataguard, out)
+    assert "customers.country_valid" not in now and "customers.currency_valid" not in now
+
+
+def test_datev_source_is_refused_with_a_clear_message(dataguard, tmp_path):
+    lines = [datev_line(datev_header()), ";".join(TITLES)]
+    row: list[object] = [None] * len(TITLES)
+    row[0], row[1], row[17], row[18], row[19] = 10001, "Nord GmbH", "1067", "Dresden", "DE"
+    lines.append(datev_line(row))
+    source = tmp_path / "EXTF_Debitoren.csv"
+    source.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    run = dataguard(
+        "fix", str(source), "--profile", "datev", "--entity", "customers",
+        "--out", str(tmp_path / "fixed.csv"),
+    )  # fmt: skip
+    assert run.code == 2 and "DATEV" in run.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["EXTF_Debitoren.csv"]
 
 
 def test_demo_customers_exported_to_csv_have_their_fixable_defects_fixed(

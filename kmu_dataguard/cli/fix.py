@@ -47,6 +47,7 @@ _TEXTS = {
 @click.option("--key", default=None, help="Column identifying each record (default: row number).")
 @click.option("--profile", default=None, help="Connector profile (see `dataguard profiles`).")
 @click.option("--entity", default=None, help="Canonical entity the profile maps (customers, …).")
+@click.option("--sheet", default=None, help="Excel sheet name or 0-based index.")
 @connectors_dir_option("Folder with your own connector profiles.")
 @suites_dir_option("Folder with your own suites (they override built-in ones of the same name).")
 @click.option(
@@ -74,6 +75,7 @@ def fix(
     key: str | None,
     profile: str | None,
     entity: str | None,
+    sheet: str | None,
     connectors_dir: str | None,
     suites_dir: str | None,
     maps: tuple[str, ...],
@@ -103,6 +105,7 @@ def fix(
         "key": key,
         "profile": profile,
         "entity": entity,
+        "sheet": int(sheet) if sheet is not None and sheet.isdigit() else sheet,
         "suites_dir": suites_dir,
         "connectors_dir": connectors_dir,
         "fail_on": fail_on,

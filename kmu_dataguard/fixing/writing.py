@@ -96,27 +96,25 @@ def write_fix(
 ) -> FixSummary:
     """Apply the safe suggestions to the source's records and write ``out`` and ``log``;
     ``earlier``: the summary of the round before (its log rows come first in the log)."""
-    from kmu_dataguard.split.source_files import delimited_raw
     from kmu_dataguard.split.writing import read_again
-    from kmu_dataguard.suggestions import localize
 
-    if source.fmt != "csv":
-        kind = "an Excel workbook" if source.fmt == "excel" else "a DATEV file"
+    if source.fmt not in ("csv", "excel"):
         raise ConfigError(
-            f"{source.path}: is {kind}; fix writes corrected copies of delimited text files "
-            "(CSV, TXT) only so far. Use --split to hold the records, or export as CSV"
+            f"{source.path}: is a DATEV file; fix writes corrected copies of delimited text "
+            "files and Excel workbooks only so far. Use --split to hold the records"
         )
+    if source.fmt == "excel" and out.suffix.lower() != ".xlsx":
+        raise ConfigError(f"--out {out}: the copy of a workbook is an .xlsx file; name it so")
     data = read_again(source)
-    raw = delimited_raw(data, source.encoding, source.delimiter, str(source.path), source.limits)
     frame = source.frame
-    if len(raw.records) != len(frame):
+    file = _Workbook(source, data) if source.fmt == "excel" else _Delimited(source, data)
+    if file.count != len(frame):
         raise FixError(
-            f"{source.path}: {len(raw.records)} records now, {len(frame)} when checked; "
+            f"{source.path}: {file.count} records now, {len(frame)} when checked; "
             "export it again and run fix again"
         )
     changes, without = planned_changes(check, frame)
-    positions = _header_positions(raw.head, raw.codec, raw.delimiter, check, frame)
-    records = list(raw.records)
+    positions = _positions(file.names, check, frame)
     applied: list[Change] = []
     by_row: dict[int, list[Change]] = {}
     for change in changes:
@@ -125,29 +123,23 @@ def write_fix(
         else:
             without += 1
     for row, row_changes in by_row.items():
-        new = {positions[c.column]: (c.old, c.new) for c in row_changes}
-        try:
-            text = records[row].decode(raw.codec)
-            fixed = replace_fields(text, raw.delimiter, new)
-            encoded = fixed.encode(raw.codec) if fixed is not None else None
-        except UnicodeError:
-            encoded = None
-        if encoded is None:
+        if file.change(row, {positions[c.column]: (c.old, c.new) for c in row_changes}):
+            applied += row_changes
+        else:
             without += len(row_changes)  # the file's text is not the value read: leave it
-            continue
-        records[row] = encoded
-        applied += row_changes
     if earlier is not None and not applied:  # a round with nothing new: the files stand
         return FixSummary(
             earlier.out, earlier.log, earlier.changed_values, earlier.changed_records,
             without, earlier.log_rows, earlier.records,
         )  # fmt: skip
+    from kmu_dataguard.suggestions import localize
+
     t = "de" if lang == "de" else "en"
     key = check.key if check.key in frame.columns else None
     headers = {c: check.source_headers.get(c, c) for c in frame.columns}
     rows = (earlier.log_rows if earlier else []) + [
         [
-            str(frame[key].iat[c.row]) if key else f"{raw.lines[c.row]}",
+            str(frame[key].iat[c.row]) if key else str(file.line(c.row)),
             headers[c.column],
             c.old,
             c.new,
@@ -155,11 +147,6 @@ def write_fix(
         ]
         for c in applied
     ]
-
-    def write_copy(path: Path) -> None:
-        with path.open("wb") as handle:
-            handle.write(raw.head)
-            handle.write(b"".join(records))
 
     def write_log(path: Path) -> None:
         cells = [[neutralise(v) for v in r] for r in rows]
@@ -175,28 +162,92 @@ def write_fix(
         writer.writerows(cells)
         path.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8", newline="")
 
-    _write_both([(out, write_copy), (log, write_log)])
+    _write_both([(out, file.write), (log, write_log)])
     changed = (earlier.records if earlier else set()) | {c.row for c in applied}
     return FixSummary(str(out), str(log), len(rows), len(changed), without, rows, changed)
 
 
-def _header_positions(
-    head: bytes, codec: str, delimiter: str, check: CheckResult, frame: Any
-) -> dict[str, int]:
+def _positions(names: list[str], check: CheckResult, frame: Any) -> dict[str, int]:
     """Canonical column → position of its field in the source's header (unique names only)."""
-    try:
-        text = head.decode(codec).lstrip("\ufeff")
-    except UnicodeError:
-        return {}
-    text = text.rstrip("\r\n")
-    fields = cut_fields(text, delimiter) or []
-    names = [field_value(f).strip() for f in fields]
+    names = [n.strip() for n in names]
     positions = {}
     for column in frame.columns:
         header = str(check.source_headers.get(column, column)).strip()
         if names.count(header) == 1:
             positions[column] = names.index(header)
     return positions
+
+
+class _Delimited:
+    """A delimited file's raw records; a change rewrites only the changed fields."""
+
+    def __init__(self, source: SplitInput, data: bytes) -> None:
+        from kmu_dataguard.split.source_files import delimited_raw
+
+        self.raw = delimited_raw(
+            data, source.encoding, source.delimiter, str(source.path), source.limits
+        )
+        self.records = list(self.raw.records)
+        self.count = len(self.records)
+        try:
+            head = self.raw.head.decode(self.raw.codec).lstrip("\ufeff").rstrip("\r\n")
+        except UnicodeError:
+            head = ""
+        self.names = [field_value(f) for f in cut_fields(head, self.raw.delimiter) or []]
+
+    def change(self, row: int, new: dict[int, tuple[str, str]]) -> bool:
+        try:
+            text = self.records[row].decode(self.raw.codec)
+            fixed = replace_fields(text, self.raw.delimiter, new)
+            if fixed is None:
+                return False
+            self.records[row] = fixed.encode(self.raw.codec)
+        except UnicodeError:
+            return False
+        return True
+
+    def line(self, row: int) -> int:
+        return self.raw.lines[row]
+
+    def write(self, path: Path) -> None:
+        with path.open("wb") as handle:
+            handle.write(self.raw.head)
+            handle.write(b"".join(self.records))
+
+
+class _Workbook:
+    """A workbook's sheet as ``--split`` copies it (values, number formats, sheet name); a
+    changed cell is written as text (``01067`` stays ``01067``)."""
+
+    def __init__(self, source: SplitInput, data: bytes) -> None:
+        from kmu_dataguard.split.source_files import source_records
+
+        self.records = source_records(
+            source.path, data, "excel", source.frame,
+            encoding=None, delimiter=None, sheet=source.sheet, limits=source.limits,
+        )  # fmt: skip
+        assert self.records.rows is not None and self.records.header is not None
+        self.rows = self.records.rows
+        self.count = len(self.rows)
+        self.names = ["" if v is None else str(v) for v, _ in self.records.header]
+
+    def change(self, row: int, new: dict[int, tuple[str, str]]) -> bool:
+        from kmu_dataguard.suggestions._text import plain_text
+
+        cells = list(self.rows[row])
+        for i, (old, value) in new.items():
+            if i >= len(cells) or plain_text(cells[i][0]) != old:
+                return False
+            number_format = cells[i][1]
+            cells[i] = (value, number_format if number_format == "@" else None)
+        self.rows[row] = cells
+        return True
+
+    def line(self, row: int) -> int:
+        return row + 2  # the sheet's row: the header is row 1
+
+    def write(self, path: Path) -> None:
+        self.records.write(path, range(self.count))
 
 
 def _write_both(files: list[tuple[Path, Callable[[Path], None]]]) -> None:

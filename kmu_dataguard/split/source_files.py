@@ -33,12 +33,17 @@ __all__ = ["SourceRecords", "delimited_raw", "source_records"]
 
 @dataclass
 class SourceRecords:
-    """The file's records; ``write(path, indices)`` writes a part holding those records."""
+    """The file's records; ``write(path, indices)`` writes a part holding those records.
+
+    For a workbook, ``header`` and ``rows`` are its cells as ``(value, number_format)``; a
+    row changed in place is written changed (``dataguard fix``)."""
 
     count: int
     table_records: np.ndarray
     ext: str
     write: Callable[[Path, Any], None]
+    header: list[tuple[Any, str | None]] | None = None
+    rows: list[list[tuple[Any, str | None]]] | None = None
 
 
 def source_records(
@@ -187,4 +192,5 @@ def _excel_records(
             part.append(cells(records[i]))
         out.save(target)
 
-    return SourceRecords(len(records), np.arange(len(records), dtype=np.intp), ext, write)
+    table = np.arange(len(records), dtype=np.intp)
+    return SourceRecords(len(records), table, ext, write, header, records)
