@@ -290,3 +290,19 @@ def test_a_source_that_cannot_be_checked_writes_nothing_and_says_so_in_json(data
     assert json.loads(run.out)["exit_code"] == 3
     assert not (tmp_path / "fixed.csv").exists()
     assert not (tmp_path / "fixed.changes.csv").exists()
+
+
+def test_a_source_changed_since_it_was_checked_is_not_fixed(tmp_path):
+    from kmu_dataguard.errors import SourceError
+    from kmu_dataguard.fixing import fix_target, write_fix
+    from kmu_dataguard.runner import run_check
+
+    source = _source(tmp_path, [FIXABLE])
+    out, log = fix_target(str(tmp_path / "fixed.csv"), None, str(source))
+    kept: list = []
+    result = run_check(str(source), "customers", key="customer_id", history="off", keep_source=kept)
+    with source.open("ab") as handle:  # the export goes on while the check ran
+        handle.write((GOOD.replace("K1;", "K9;") + "\r\n").encode("cp1252"))
+    with pytest.raises(SourceError, match="changed while it was checked"):
+        write_fix(result.checks[0], kept[0], out, log, "en")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kunden.csv"]
