@@ -113,6 +113,7 @@ def run_check(
     history: str | bool | None = None,
     split: str | os.PathLike[str] | None = None,
     split_force: bool = False,
+    keep_source: list[SplitInput] | None = None,
 ) -> GateResult:
     """Check one export (a file path) or one database table (an SQLAlchemy URL) ad hoc.
 
@@ -125,6 +126,8 @@ def run_check(
     ``.dataguard/history.db`` in the current folder, or ``DATAGUARD_HISTORY``; ``"off"``).
     ``split`` (a folder) writes the accepted and the held records of a file there, in its own
     format (``split_force``: even the source's own folder; docs/split.md).
+    ``keep_source`` (a list) receives what was read of a file source, in the shape a split
+    takes (its path, format, table, encoding and delimiter): ``dataguard fix`` writes from it.
     """
     text = os.fspath(source)
     is_url = "://" in text
@@ -165,6 +168,7 @@ def run_check(
         max_keys,
         rename=rename,
         history_setting=history,
+        keep=keep_source,
     )
 
 
@@ -206,11 +210,21 @@ def _run(
     *,
     rename: dict[str, str] | None = None,
     history_setting: str | bool | None = None,
+    keep: list[SplitInput] | None = None,
 ) -> GateResult:
     subject = run_history.subject_of(gate, check_names)
     with run_history.RunHistory(cfg, history_setting, subject) as recorder:
         return _run_recorded(
-            cfg, gate, check_names, fail_on, report, max_keys, reference_names, rename, recorder
+            cfg,
+            gate,
+            check_names,
+            fail_on,
+            report,
+            max_keys,
+            reference_names,
+            rename,
+            recorder,
+            keep,
         )
 
 
@@ -224,6 +238,7 @@ def _run_recorded(
     reference_names: list[str] | None,
     rename: dict[str, str] | None,
     recorder: run_history.RunHistory,
+    keep: list[SplitInput] | None = None,
 ) -> GateResult:
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -247,6 +262,7 @@ def _run_recorded(
             ad_hoc=gate is None,
             history=recorder,
             splits=splits,
+            keep=keep,
         )
         for n in check_names
     ]
@@ -340,6 +356,7 @@ def _run_check(
     ad_hoc: bool = False,
     history: run_history.RunHistory | None = None,
     splits: dict[str, SplitInput] | None = None,
+    keep: list[SplitInput] | None = None,
 ) -> CheckResult:
     from kmu_dataguard.history.changes import judge_history, split_history
     from kmu_dataguard.sources.reading import read_check_table
@@ -349,6 +366,7 @@ def _run_check(
     result = CheckResult(name=name, source=origin, suite=check.suite_name, key=check.key)
     # DIR is checked before anything is read: a usage error stops the run (exit 2).
     planned = _plan_split(cfg, name, check)
+    kept = (planned or _plan_keep(cfg, check)) if keep is not None else None
     try:
         # Overrides were checked against the suite when the configuration was loaded.
         spec = apply_overrides(catalog.load(check.suite_name), check.override_data())
@@ -359,6 +377,8 @@ def _run_check(
             if planned is not None and splits is not None and isinstance(table, Table):
                 _refuse_shared_folder(name, planned[0], splits)
                 splits[name] = _split_input(cfg, check, table, *planned)
+            if kept is not None and keep is not None and isinstance(table, Table):
+                keep.append(_split_input(cfg, check, table, *kept))
             result.source = f"{origin}: {table.origin}"
             result.rows = table.rows
             mismatch = mismatch_message(
@@ -433,6 +453,20 @@ def _plan_split(
     except OSError:
         return target, None  # the reader says what is wrong with the file
     return target, (info.st_size, info.st_mtime_ns)
+
+
+def _plan_keep(
+    cfg: Config, check: CheckConfig
+) -> tuple[SplitTarget, tuple[int, int] | None] | None:
+    """As :func:`_plan_split` for a kept file source (no folder: the caller writes)."""
+    source = cfg.sources[check.source]
+    if source.path is None:
+        return None
+    try:
+        info = cfg.resolve_path(source.path).stat()
+    except OSError:
+        return SplitTarget(Path(".")), None  # the reader says what is wrong with the file
+    return SplitTarget(Path(".")), (info.st_size, info.st_mtime_ns)
 
 
 def _refuse_shared_folder(name: str, target: SplitTarget, splits: dict[str, SplitInput]) -> None:

@@ -15,6 +15,7 @@ import click
 from kmu_dataguard.cli.approve import approve
 from kmu_dataguard.cli.check import check
 from kmu_dataguard.cli.demo import demo
+from kmu_dataguard.cli.fix import fix
 from kmu_dataguard.cli.gate import gate
 from kmu_dataguard.cli.history import history
 from kmu_dataguard.cli.init import init
@@ -47,7 +48,20 @@ def cli(verbose: int) -> None:
     logging.getLogger("kmu_dataguard").setLevel(level)
 
 
-_COMMANDS = (init, gate, check, approve, history, notify, suites, profiles, sources, serve, demo)
+_COMMANDS = (
+    init,
+    gate,
+    check,
+    fix,
+    approve,
+    history,
+    notify,
+    suites,
+    profiles,
+    sources,
+    serve,
+    demo,
+)
 for command in _COMMANDS:
     cli.add_command(command)
 

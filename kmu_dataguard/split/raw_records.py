@@ -47,11 +47,14 @@ _BOMS = (
 class RawFile:
     """``head``: the byte-order mark and the header record(s), copied into every part.
     ``records``: each data record's bytes (with its line ending); ``lines``: the physical line
-    (1-based, the header's first line is 1) where each record starts."""
+    (1-based, the header's first line is 1) where each record starts. ``codec`` decodes a
+    record's bytes (the BOM is in ``head``), ``delimiter`` separates its fields."""
 
     head: bytes
     records: list[bytes]
     lines: list[int]
+    codec: str = "utf-8"
+    delimiter: str = ","
 
 
 def raw_records(data: bytes, encoding: str, *, delimiter: str, header: int, source: str) -> RawFile:
@@ -91,7 +94,13 @@ def raw_records(data: bytes, encoding: str, *, delimiter: str, header: int, sour
         byte_lines[first] if stop == first + 1 else b"".join(byte_lines[first:stop])
         for first, stop in spans[header:]
     ]
-    return RawFile(head=head, records=records, lines=[first + 1 for first, _ in spans[header:]])
+    return RawFile(
+        head=head,
+        records=records,
+        lines=[first + 1 for first, _ in spans[header:]],
+        codec=codec,
+        delimiter=delimiter,
+    )
 
 
 def _bom_and_codec(data: bytes, encoding: str) -> tuple[bytes, str]:

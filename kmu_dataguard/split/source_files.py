@@ -26,18 +26,24 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from kmu_dataguard.sources.limits import Limits
+    from kmu_dataguard.split.raw_records import RawFile
 
-__all__ = ["SourceRecords", "source_records"]
+__all__ = ["SourceRecords", "delimited_raw", "source_records"]
 
 
 @dataclass
 class SourceRecords:
-    """The file's records; ``write(path, indices)`` writes a part holding those records."""
+    """The file's records; ``write(path, indices)`` writes a part holding those records.
+
+    For a workbook, ``header`` and ``rows`` are its cells as ``(value, number_format)``; a
+    row changed in place is written changed (``dataguard fix``)."""
 
     count: int
     table_records: np.ndarray
     ext: str
     write: Callable[[Path, Any], None]
+    header: list[tuple[Any, str | None]] | None = None
+    rows: list[list[tuple[Any, str | None]]] | None = None
 
 
 def source_records(
@@ -81,6 +87,13 @@ def source_records(
             out.write(b"".join([records[i] for i in indices]))
 
     return SourceRecords(len(raw.records), table, ext, write)
+
+
+def delimited_raw(
+    data: bytes, encoding: str | None, delimiter: str | None, source: str, limits: Limits
+) -> RawFile:
+    """A delimited file's header and raw records, as :func:`source_records` cuts them."""
+    return _raw(data, encoding, delimiter, 1, source, datev=False, limits=limits)
 
 
 def _changed(source: str, detail: str = "") -> SourceError:
@@ -179,4 +192,5 @@ def _excel_records(
             part.append(cells(records[i]))
         out.save(target)
 
-    return SourceRecords(len(records), np.arange(len(records), dtype=np.intp), ext, write)
+    table = np.arange(len(records), dtype=np.intp)
+    return SourceRecords(len(records), table, ext, write, header, records)

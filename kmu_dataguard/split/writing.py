@@ -125,7 +125,7 @@ def write_split(
     from kmu_dataguard.split.routing import held_records
     from kmu_dataguard.split.source_files import source_records
 
-    data = _read_again(split)
+    data = read_again(split)
     records = source_records(
         split.path,
         data,
@@ -164,7 +164,7 @@ def write_split(
     return SplitSummary(str(split.target.folder), len(accepted), len(kept), files)
 
 
-def _read_again(split: SplitInput) -> bytes:
+def read_again(split: SplitInput) -> bytes:
     source = split.path
     try:
         before = source.stat()
