@@ -151,7 +151,7 @@ def write_fix(
     def write_log(path: Path) -> None:
         cells = [[neutralise(v) for v in r] for r in rows]
         if log.suffix.lower() == ".xlsx":  # ``path`` is the temporary file
-            from kmu_dataguard.split.text_xlsx import write_text_xlsx
+            from kmu_dataguard.outputs.text_xlsx import write_text_xlsx
 
             sheet = "Änderungen" if t == "de" else "Changes"
             write_text_xlsx(path, sheet, _LOG_HEADERS[t], cells, [18, 18, 30, 30, 50])
