@@ -1,8 +1,10 @@
-"""Suggestions in the result and its JSON: computed for failing values only, never personal."""
+"""Suggestions in the result and its JSON: computed for failing values only, personal ones masked
+where the values are."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from kmu_dataguard.cli import main
 from kmu_dataguard.results import CheckResult, ExpectationOutcome, RecordContext, Severity
@@ -56,12 +58,34 @@ def test_outcome_suggestions_read_pairs_options_and_context() -> None:
     assert outcome_suggestions(postal, None) == []  # no city known: no guess
 
 
-def test_personal_values_and_passing_outcomes_get_none() -> None:
+def test_personal_values_get_suggestions_masked_where_values_are() -> None:
+    from kmu_dataguard.exit_codes import ExitCode
+    from kmu_dataguard.report.masking import mask_result
+    from kmu_dataguard.results import GateResult, Verdict
+
     iban = _outcome(
         "expect_column_values_to_be_valid_iban", "iban", ["de89 3704 0044 0532 0130 00"]
     )
     phone = _outcome("expect_column_values_to_be_valid_phone_number", "phone", ["0351 4567890"])
-    assert outcome_suggestions(iban) == [] and outcome_suggestions(phone) == []
+    [fix_iban] = outcome_suggestions(iban)
+    assert fix_iban.suggestion == "DE89370400440532013000"  # the lists show it as it is
+    [fix_phone] = outcome_suggestions(phone)
+    assert fix_phone.suggestion == "+493514567890"
+    iban.suggestions, phone.suggestions = [fix_iban], [fix_phone]
+    check = CheckResult(name="c", source="s", suite="customers", key="customer_id")
+    check.expectations = [iban, phone]
+    result = GateResult(
+        gate="g", verdict=Verdict.BLOCKED, exit_code=ExitCode.BLOCKED, fail_on=Severity.CRITICAL,
+        started_at=datetime.now(UTC), duration_s=0.0, checks=[check],
+    )  # fmt: skip
+    masked = mask_result(result)
+    shown = [s for e in masked.checks[0].expectations for s in e.suggestions]
+    assert [s.suggestion for s in shown] == ["DE89 **** **** **** 3000", "+49********90"]
+    assert "0532" not in json.dumps([s.to_dict() for s in shown])
+    assert iban.suggestions == [fix_iban], "the result itself stays unmasked"
+
+
+def test_passing_outcomes_and_kinds_without_suggestions_get_none() -> None:
     passing = _outcome("expect_column_values_to_be_valid_country_code", "country", ["Deutschland"])
     passing.success = True
     assert outcome_suggestions(passing) == []

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any, Literal, cast
 
-from kmu_dataguard.results import ExpectationOutcome, GateResult
+from kmu_dataguard.results import ExpectationOutcome, GateResult, SuggestedFix
 
 __all__ = [
     "PiiKind",
@@ -136,7 +136,12 @@ def mask_result(result: GateResult) -> GateResult:
             if isinstance(observed, str) and any(kinds):
                 observed = _mask_generic(observed)
             outcomes.append(
-                replace(outcome, failing_values=mask_values(outcome), observed_value=observed)
+                replace(
+                    outcome,
+                    failing_values=mask_values(outcome),
+                    observed_value=observed,
+                    suggestions=_masked_suggestions(outcome.suggestions, kinds),
+                )
             )
         context = check.context
         if context is not None and context.personal:
@@ -144,6 +149,22 @@ def mask_result(result: GateResult) -> GateResult:
             context = replace(context, values=cast(Any, _MaskedNames(context.values)))
         checks.append(replace(check, expectations=outcomes, context=context))
     return replace(result, checks=checks)
+
+
+def _masked_suggestions(
+    suggestions: list[SuggestedFix], kinds: list[PiiKind | None]
+) -> list[SuggestedFix]:
+    """Value and suggestion masked like the column they belong to (an IBAN's compact form
+    repeats the IBAN); the reason is a fixed text."""
+    kind = kinds[0] if kinds else None
+    if kind is None and any(kinds):
+        kind = next(k for k in kinds if k)  # a pair whose other column is personal: err safe
+    if kind is None or not suggestions:
+        return suggestions
+    return [
+        replace(s, value=mask_value(s.value, kind), suggestion=mask_value(s.suggestion, kind))
+        for s in suggestions
+    ]
 
 
 class _MaskedNames(Mapping[str, tuple[str | None, str | None]]):

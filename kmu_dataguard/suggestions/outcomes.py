@@ -7,9 +7,10 @@ kind's inputs come from the outcome itself, never from another read of the sourc
 column, from the expectation's options (``country``, ``default_region``) or from the record
 context (``city``).
 
-Personal values (IBANs, VAT IDs, phone numbers, by the report's masking rules) get no
-suggestion in the result: the masking of the outputs does not cover suggestions yet, and a
-suggestion repeats the value.
+Personal values (IBANs, VAT IDs, phone numbers) get their suggestions too: the outputs that
+mask (JSON, text, the HTML page, the service) mask value and suggestion like the column
+(``report.masking.mask_result``); the failing-records lists and held_reasons.xlsx show them
+unmasked, as they show the values.
 """
 
 from __future__ import annotations
@@ -30,12 +31,6 @@ _FROM_OPTIONS: dict[str, tuple[str, ...]] = {"country": ("country", "default_reg
 _PAIR = " | "
 
 
-def _personal(outcome: ExpectationOutcome) -> bool:
-    from kmu_dataguard.report.masking import column_kinds
-
-    return any(column_kinds(outcome.column, outcome.type))
-
-
 def outcome_suggestions(
     outcome: ExpectationOutcome, cities: dict[str, tuple[str | None, str | None]] | None = None
 ) -> list[SuggestedFix]:
@@ -51,7 +46,6 @@ def outcome_suggestions(
         or outcome.success
         or outcome.error is not None
         or not outcome.failing_values
-        or _personal(outcome)
     ):
         return []
     kind = KINDS[entry.suggests]
