@@ -7,13 +7,12 @@ import click
 from kmu_dataguard.cli.emit import emit_error, emit_result
 from kmu_dataguard.cli.options import (
     OutputOptions,
-    connectors_dir_option,
     fail_on_option,
     format_option,
     history_option,
+    mapping_options,
     output_options,
     report_options,
-    suites_dir_option,
 )
 from kmu_dataguard.errors import DataguardError, RunStopped
 
@@ -28,11 +27,7 @@ from kmu_dataguard.errors import DataguardError, RunStopped
 @click.option("--key", default=None, help="Column identifying each record (default: row number).")
 @click.option("--table", default=None, help="Table to check when SOURCE is a database URL.")
 @click.option("--query", default=None, help="Read-only SELECT to check when SOURCE is a URL.")
-@click.option("--profile", default=None, help="Connector profile (see `dataguard profiles`).")
-@click.option("--entity", default=None, help="Canonical entity the profile maps (customers, …).")
-@click.option("--sheet", default=None, help="Excel sheet name or 0-based index.")
-@connectors_dir_option("Folder with your own connector profiles.")
-@suites_dir_option("Folder with your own suites (they override built-in ones of the same name).")
+@mapping_options
 @click.option(
     "--min-rows",
     type=click.IntRange(min=1),

@@ -9,10 +9,9 @@ import click
 
 from kmu_dataguard.cli.check import parse_map
 from kmu_dataguard.cli.options import (
-    connectors_dir_option,
     fail_on_option,
     lang_option,
-    suites_dir_option,
+    mapping_options,
     text_json_option,
 )
 from kmu_dataguard.errors import DataguardError
@@ -45,11 +44,7 @@ _TEXTS = {
 @click.argument("source")
 @click.option("--suite", default=None, help="Suite name or a .json file (as for check).")
 @click.option("--key", default=None, help="Column identifying each record (default: row number).")
-@click.option("--profile", default=None, help="Connector profile (see `dataguard profiles`).")
-@click.option("--entity", default=None, help="Canonical entity the profile maps (customers, …).")
-@click.option("--sheet", default=None, help="Excel sheet name or 0-based index.")
-@connectors_dir_option("Folder with your own connector profiles.")
-@suites_dir_option("Folder with your own suites (they override built-in ones of the same name).")
+@mapping_options
 @click.option(
     "--map",
     "maps",

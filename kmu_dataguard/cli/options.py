@@ -104,6 +104,28 @@ class OutputOptions:
         return {"lang": self.lang, "mask": self.mask, "data_docs_dir": self.data_docs}
 
 
+def mapping_options(f: F) -> F:
+    """How a file is mapped onto a suite: --profile, --entity, --sheet and the user's folders
+    (the same on ``check`` and ``fix``)."""
+    for option in reversed(
+        [
+            click.option(
+                "--profile", default=None, help="Connector profile (see `dataguard profiles`)."
+            ),
+            click.option(
+                "--entity", default=None, help="Canonical entity the profile maps (customers, …)."
+            ),
+            click.option("--sheet", default=None, help="Excel sheet name or 0-based index."),
+            connectors_dir_option("Folder with your own connector profiles."),
+            suites_dir_option(
+                "Folder with your own suites (they override built-in ones of the same name)."
+            ),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
 def output_options(f: F) -> F:
     """--output, --lang, --no-mask and --data-docs, passed to the command as ``outputs``."""
 
