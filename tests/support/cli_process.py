@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -26,8 +27,20 @@ def environment() -> dict[str, str]:
 
 def start(*args: str | os.PathLike[str], stderr: Any = subprocess.PIPE) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        command(*args), stdout=subprocess.PIPE, stderr=stderr, text=True, env=environment()
+        command(*args),
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        env=environment(),
+        preexec_fn=_as_from_a_terminal,
     )
+
+
+def _as_from_a_terminal() -> None:
+    """Ctrl-C as a user's shell delivers it: a test suite started in the background (``cmd &``
+    without job control) hands its children SIGINT ignored, and the CLI keeps an ignored
+    signal ignored (tested in test_signals.py)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run(*args: str | os.PathLike[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
