@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from stdnum import bic as _bic
@@ -43,22 +44,25 @@ def _squeeze(text: str, label: str) -> str:
     return _SEPARATORS.sub("", _LABEL[label].sub("", text, count=1)).upper()
 
 
+def _stdnum_form(text: str, label: str, module: Any) -> str | None:
+    """The compact form by python-stdnum's ``module``, only if it changes nothing beyond
+    separators, case and a leading label, and the result is valid."""
+    squeezed = _squeeze(text, label)
+    compact = module.compact(squeezed)
+    ok = compact == squeezed and compact.isascii() and module.is_valid(compact)
+    return compact if ok else None
+
+
 @safely
 def iban_form(text: str) -> str | None:
     """``de89 3704-0044 0532 0130 00`` → ``DE89370400440532013000`` if that IBAN is valid."""
-    squeezed = _squeeze(text, "iban")
-    compact = _iban.compact(squeezed)
-    ok = compact == squeezed and compact.isascii() and _iban.is_valid(compact)
-    return compact if ok else None
+    return _stdnum_form(text, "iban", _iban)
 
 
 @safely
 def bic_form(text: str) -> str | None:
     """``cobadeff xxx`` → ``COBADEFFXXX`` if that is a valid BIC."""
-    squeezed = _squeeze(text, "bic")
-    compact = _bic.compact(squeezed)
-    ok = compact == squeezed and compact.isascii() and _bic.is_valid(compact)
-    return compact if ok else None
+    return _stdnum_form(text, "bic", _bic)
 
 
 @safely
